@@ -2,6 +2,7 @@
 //! *parses a response*; the session layer performs the I/O. Compiles for the host, so
 //! `cargo test` checks it against the known-answer vectors in seconds.
 
+pub mod config;
 pub mod encoding;
 pub mod error;
 pub mod hash;
@@ -12,3 +13,4 @@ pub mod random;
 pub mod sigv4;
 pub mod srp;
 pub mod time;
+pub mod user_pool;
