@@ -8,7 +8,13 @@ use crate::core::error::{Error, Result};
 
 /// Headers never signed by the header-selecting drivers: set or rewritten by browsers, proxies
 /// and the signer itself.
-const UNSIGNABLE: [&str; 5] = ["authorization", "user-agent", "expect", "transfer-encoding", "x-amzn-trace-id"];
+const UNSIGNABLE: [&str; 5] = [
+    "authorization",
+    "user-agent",
+    "expect",
+    "transfer-encoding",
+    "x-amzn-trace-id",
+];
 
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
@@ -59,7 +65,11 @@ fn decode_bytes(text: &str, plus_is_space: bool) -> Vec<u8> {
             i += 3;
             continue;
         }
-        out.push(if plus_is_space && t[i] == b'+' { b' ' } else { t[i] });
+        out.push(if plus_is_space && t[i] == b'+' {
+            b' '
+        } else {
+            t[i]
+        });
         i += 1;
     }
     out
@@ -134,6 +144,24 @@ pub fn canonical_uri(path: &str, mode: PathMode) -> String {
     out
 }
 
+/// Stable insertion sort by name (and then by value with `by_value`). Requests carry a handful
+/// of headers and parameters; unlike `slice::sort`, this adds almost no code to the wasm (the
+/// standard stable sort costs a few KB per element type).
+fn sort_pairs(v: &mut [(String, String)], by_value: bool) {
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 {
+            let (a, b) = (&v[j - 1], &v[j]);
+            let greater = a.0 > b.0 || (by_value && a.0 == b.0 && a.1 > b.1);
+            if !greater {
+                break;
+            }
+            v.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+}
+
 fn encode_bytes(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() + 8);
     for &b in bytes {
@@ -144,7 +172,11 @@ fn encode_bytes(bytes: &[u8]) -> String {
 
 /// Canonical query from a raw wire query, plus `extra` parameters (unencoded names and values),
 /// leaving out every parameter named `skip` (compared after decoding).
-pub(crate) fn canonical_query_without(raw: &str, extra: &[(&str, &str)], skip: Option<&str>) -> String {
+pub(crate) fn canonical_query_without(
+    raw: &str,
+    extra: &[(&str, &str)],
+    skip: Option<&str>,
+) -> String {
     let mut pairs: Vec<(String, String)> = Vec::new();
     for item in raw.split('&').filter(|s| !s.is_empty()) {
         let (k, v) = item.split_once('=').unwrap_or((item, ""));
@@ -157,7 +189,7 @@ pub(crate) fn canonical_query_without(raw: &str, extra: &[(&str, &str)], skip: O
     for (k, v) in extra {
         pairs.push((percent_encode(k, false), percent_encode(v, false)));
     }
-    pairs.sort();
+    sort_pairs(&mut pairs, true);
     let mut out = String::new();
     for (i, (k, v)) in pairs.iter().enumerate() {
         if i > 0 {
@@ -202,7 +234,7 @@ pub struct CanonicalHeaders {
 /// into one space.
 fn push_folded_value(out: &mut String, value: &str) {
     let mut pending_space = false;
-    for word in value.split(|c: char| c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+    for word in value.split([' ', '\t', '\r', '\n']) {
         if word.is_empty() {
             continue;
         }
@@ -225,24 +257,25 @@ pub fn canonical_headers(
     extra: &[(&str, &str)],
     selection: HeaderSelection<'_>,
 ) -> Result<CanonicalHeaders> {
-    let mut picked: Vec<(String, &str)> = Vec::with_capacity(headers.len() + extra.len());
+    let mut picked: Vec<(String, String)> = Vec::with_capacity(headers.len() + extra.len());
     for &(name, value) in headers {
-        let name = name.trim().to_ascii_lowercase();
+        let name = name.trim_ascii().to_ascii_lowercase();
         let keep = match selection {
             HeaderSelection::AllSignable => {
-                !UNSIGNABLE.contains(&name.as_str()) && !extra.iter().any(|(e, _)| e.eq_ignore_ascii_case(&name))
+                !UNSIGNABLE.contains(&name.as_str())
+                    && !extra.iter().any(|(e, _)| e.eq_ignore_ascii_case(&name))
             }
             HeaderSelection::Only(list) => list.split(';').any(|n| n == name),
         };
         if keep {
-            picked.push((name, value));
+            picked.push((name, value.into()));
         }
     }
     for &(name, value) in extra {
-        picked.push((name.to_ascii_lowercase(), value));
+        picked.push((name.to_ascii_lowercase(), value.into()));
     }
-    // A stable sort keeps repeated headers in their order.
-    picked.sort_by(|a, b| a.0.cmp(&b.0));
+    // Stable: repeated headers keep their order.
+    sort_pairs(&mut picked, false);
 
     let mut lines = String::new();
     let mut signed_headers = String::new();
@@ -277,7 +310,10 @@ pub fn canonical_headers(
     if !picked.iter().any(|(n, _)| n == "host") {
         return Err(Error::param("headers", "SigV4 needs a signed host header"));
     }
-    Ok(CanonicalHeaders { lines, signed_headers })
+    Ok(CanonicalHeaders {
+        lines,
+        signed_headers,
+    })
 }
 
 /// The canonical request: method, canonical URI, canonical query, canonical headers, a blank
@@ -290,8 +326,13 @@ pub fn canonical_request(
     payload_hash: &str,
 ) -> String {
     let mut out = String::with_capacity(
-        method.len() + canonical_uri.len() + canonical_query.len() + headers.lines.len()
-            + headers.signed_headers.len() + payload_hash.len() + 8,
+        method.len()
+            + canonical_uri.len()
+            + canonical_query.len()
+            + headers.lines.len()
+            + headers.signed_headers.len()
+            + payload_hash.len()
+            + 8,
     );
     out.push_str(method);
     out.push('\n');
@@ -334,14 +375,26 @@ mod tests {
     #[test]
     fn query_rules() {
         assert_eq!(canonical_query("b=2&a=&a&c", &[]), "a=&a=&b=2&c=");
-        assert_eq!(canonical_query("x=a+b%2b", &[("Y", "1/2")]), "Y=1%2F2&x=a%20b%2B");
-        assert_eq!(canonical_query_without("a=1&X-Amz-Signature=f", &[], Some("X-Amz-Signature")), "a=1");
+        assert_eq!(
+            canonical_query("x=a+b%2b", &[("Y", "1/2")]),
+            "Y=1%2F2&x=a%20b%2B"
+        );
+        assert_eq!(
+            canonical_query_without("a=1&X-Amz-Signature=f", &[], Some("X-Amz-Signature")),
+            "a=1"
+        );
     }
 
     #[test]
     fn headers_fold_sort_and_combine() {
-        let h = [("Host", "h"), ("My", " a  \n  b "), ("my", "c"), ("User-Agent", "x")];
-        let c = canonical_headers(&h, &[("x-amz-date", "d")], HeaderSelection::AllSignable).unwrap();
+        let h = [
+            ("Host", "h"),
+            ("My", " a  \n  b "),
+            ("my", "c"),
+            ("User-Agent", "x"),
+        ];
+        let c =
+            canonical_headers(&h, &[("x-amz-date", "d")], HeaderSelection::AllSignable).unwrap();
         assert_eq!(c.lines, "host:h\nmy:a b,c\nx-amz-date:d\n");
         assert_eq!(c.signed_headers, "host;my;x-amz-date");
         assert!(canonical_headers(&h, &[], HeaderSelection::Only("host;missing")).is_err());

@@ -65,7 +65,10 @@ impl core::fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("access_key_id", &self.access_key_id)
             .field("secret_access_key", &"<redacted>")
-            .field("session_token", &self.session_token.as_ref().map(|_| "<redacted>"))
+            .field(
+                "session_token",
+                &self.session_token.as_ref().map(|_| "<redacted>"),
+            )
             .finish()
     }
 }
@@ -181,11 +184,20 @@ pub struct HttpRequestParts<'a> {
 
 impl<'a> HttpRequestParts<'a> {
     /// Parts from a request-target (`/path?query`) as found on an HTTP request line.
-    pub fn from_target(method: &'a str, target: &'a str, headers: &'a [(&'a str, &'a str)]) -> Self {
+    pub fn from_target(
+        method: &'a str,
+        target: &'a str,
+        headers: &'a [(&'a str, &'a str)],
+    ) -> Self {
         let (path, query) = match target.split_once('?') {
             Some((p, q)) => (p, q),
             None => (target, ""),
         };
-        HttpRequestParts { method, path, query, headers }
+        HttpRequestParts {
+            method,
+            path,
+            query,
+            headers,
+        }
     }
 }

@@ -1,8 +1,13 @@
 //! Stages 2 and 3 of SigV4 — the string to sign and the signature — with the signing key
 //! derivation, and the two client drivers: header signing and presigning (query signing).
 
-use super::canonical::{canonical_headers, canonical_query, canonical_request, canonical_uri, HeaderSelection};
-use super::{Credentials, HttpRequestParts, SessionTokenMode, SigningParams, ALGORITHM, MAX_PRESIGN_EXPIRES_SECS};
+use super::canonical::{
+    canonical_headers, canonical_query, canonical_request, canonical_uri, HeaderSelection,
+};
+use super::{
+    Credentials, HttpRequestParts, SessionTokenMode, SigningParams, ALGORITHM,
+    MAX_PRESIGN_EXPIRES_SECS,
+};
 use crate::core::encoding::{hex_encode, percent_encode};
 use crate::core::error::{Error, Result};
 use crate::core::hash::{hmac_sha256, sha256};
@@ -22,12 +27,17 @@ pub struct CredentialScope {
 impl CredentialScope {
     /// The scope of a signature made at `time`.
     pub fn new(time: &UtcDateTime, region: &str, service: &str) -> Self {
-        CredentialScope { day: time.amz_day(), region: region.into(), service: service.into() }
+        CredentialScope {
+            day: time.amz_day(),
+            region: region.into(),
+            service: service.into(),
+        }
     }
 
     /// `YYYYMMDD/region/service/aws4_request`.
     pub fn render(&self) -> String {
-        let mut s = String::with_capacity(self.day.len() + self.region.len() + self.service.len() + 16);
+        let mut s =
+            String::with_capacity(self.day.len() + self.region.len() + self.service.len() + 16);
         s.push_str(&self.day);
         s.push('/');
         s.push_str(&self.region);
@@ -56,7 +66,10 @@ pub struct SigningKey([u8; 32]);
 impl SigningKey {
     /// `kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, day), region), service), "aws4_request")`.
     pub fn derive(secret_access_key: &str, scope: &CredentialScope) -> Self {
-        let k_date = hmac_sha256(&[b"AWS4", secret_access_key.as_bytes()].concat(), &[scope.day.as_bytes()]);
+        let k_date = hmac_sha256(
+            &[b"AWS4", secret_access_key.as_bytes()].concat(),
+            &[scope.day.as_bytes()],
+        );
         let k_region = hmac_sha256(&k_date, &[scope.region.as_bytes()]);
         let k_service = hmac_sha256(&k_region, &[scope.service.as_bytes()]);
         SigningKey(hmac_sha256(&k_service, &[b"aws4_request"]))
@@ -124,7 +137,10 @@ pub struct QuerySignature {
 
 fn check_credentials(credentials: &Credentials) -> Result<()> {
     if credentials.access_key_id.is_empty() || credentials.secret_access_key.is_empty() {
-        return Err(Error::param("credentials", "the access key id and the secret access key must not be empty"));
+        return Err(Error::param(
+            "credentials",
+            "the access key id and the secret access key must not be empty",
+        ));
     }
     Ok(())
 }
@@ -165,7 +181,10 @@ pub fn sign_headers(
         &payload_hash,
     );
     let sts = string_to_sign(&amz_date, &scope, &creq);
-    let sig = signature(&SigningKey::derive(&credentials.secret_access_key, &scope), &sts);
+    let sig = signature(
+        &SigningKey::derive(&credentials.secret_access_key, &scope),
+        &sts,
+    );
 
     if let (Some(token), false) = (token, signed_token) {
         added.push(("x-amz-security-token", token.into()));
@@ -180,7 +199,12 @@ pub fn sign_headers(
     auth.push_str(&sig);
     added.push(("authorization", auth));
 
-    Ok(HeaderSignature { canonical_request: creq, string_to_sign: sts, signature: sig, headers: added })
+    Ok(HeaderSignature {
+        canonical_request: creq,
+        string_to_sign: sts,
+        signature: sig,
+        headers: added,
+    })
 }
 
 /// Presigns `parts`: the signature and credentials travel in the query (`X-Amz-Algorithm`,
@@ -198,7 +222,10 @@ pub fn presign(
 ) -> Result<QuerySignature> {
     check_credentials(credentials)?;
     if expires_in_secs == 0 || expires_in_secs > MAX_PRESIGN_EXPIRES_SECS {
-        return Err(Error::param("expiresIn", "must be between 1 and 604800 seconds (7 days)"));
+        return Err(Error::param(
+            "expiresIn",
+            "must be between 1 and 604800 seconds (7 days)",
+        ));
     }
     let amz_date = params.time.amz_date();
     let scope = CredentialScope::new(&params.time, params.region, params.service);
@@ -208,7 +235,10 @@ pub fn presign(
 
     let mut added: Vec<(&'static str, String)> = Vec::with_capacity(7);
     added.push(("X-Amz-Algorithm", ALGORITHM.into()));
-    added.push(("X-Amz-Credential", scope.credential(&credentials.access_key_id)));
+    added.push((
+        "X-Amz-Credential",
+        scope.credential(&credentials.access_key_id),
+    ));
     added.push(("X-Amz-Date", amz_date.clone()));
     added.push(("X-Amz-Expires", expires));
     let token = credentials.session_token.as_deref();
@@ -227,7 +257,10 @@ pub fn presign(
         &params.payload.hash(),
     );
     let sts = string_to_sign(&amz_date, &scope, &creq);
-    let sig = signature(&SigningKey::derive(&credentials.secret_access_key, &scope), &sts);
+    let sig = signature(
+        &SigningKey::derive(&credentials.secret_access_key, &scope),
+        &sts,
+    );
 
     if let (Some(token), false) = (token, signed_token) {
         added.push(("X-Amz-Security-Token", token.into()));
@@ -243,7 +276,13 @@ pub fn presign(
         query.push('=');
         query.push_str(&percent_encode(value, false));
     }
-    Ok(QuerySignature { canonical_request: creq, string_to_sign: sts, signature: sig, params: added, query })
+    Ok(QuerySignature {
+        canonical_request: creq,
+        string_to_sign: sts,
+        signature: sig,
+        params: added,
+        query,
+    })
 }
 
 #[cfg(test)]
@@ -254,9 +293,16 @@ mod tests {
     /// signing key for Signature Version 4": IAM, us-east-1, 20120215).
     #[test]
     fn signing_key_known_answer() {
-        let scope = CredentialScope { day: "20120215".into(), region: "us-east-1".into(), service: "iam".into() };
+        let scope = CredentialScope {
+            day: "20120215".into(),
+            region: "us-east-1".into(),
+            service: "iam".into(),
+        };
         let key = SigningKey::derive("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", &scope);
-        assert_eq!(hex_encode(key.as_bytes()), "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d");
+        assert_eq!(
+            hex_encode(key.as_bytes()),
+            "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d"
+        );
         assert_eq!(format!("{key:?}"), "SigningKey(<redacted>)");
     }
 
@@ -266,11 +312,19 @@ mod tests {
         let t = UtcDateTime::from_unix_ms(0);
         let params = SigningParams::s3("us-east-1", t);
         let host = [("host", "h")];
-        let parts = HttpRequestParts { method: "GET", path: "/", query: "", headers: &host };
+        let parts = HttpRequestParts {
+            method: "GET",
+            path: "/",
+            query: "",
+            headers: &host,
+        };
         assert!(presign(&parts, &params, &creds, 0).is_err());
         assert!(presign(&parts, &params, &creds, 604_801).is_err());
         assert!(presign(&parts, &params, &creds, 604_800).is_ok());
-        let no_host = HttpRequestParts { headers: &[], ..parts };
+        let no_host = HttpRequestParts {
+            headers: &[],
+            ..parts
+        };
         assert!(sign_headers(&no_host, &params, &creds).is_err());
         assert!(sign_headers(&parts, &params, &Credentials::new("", "s", None)).is_err());
     }

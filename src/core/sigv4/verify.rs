@@ -2,7 +2,9 @@
 //! header or its presigned query) and recompute it from the request as it arrived on the wire.
 //! Used by the emulator's S3; errors carry S3's own error codes.
 
-use super::canonical::{canonical_headers, canonical_query_without, canonical_request, canonical_uri, HeaderSelection};
+use super::canonical::{
+    canonical_headers, canonical_query_without, canonical_request, canonical_uri, HeaderSelection,
+};
 use super::sign::{signature, string_to_sign, CredentialScope, SigningKey};
 use super::{HttpRequestParts, PathMode, ALGORITHM, MAX_PRESIGN_EXPIRES_SECS};
 use crate::core::encoding::{concat, percent_decode};
@@ -51,13 +53,20 @@ pub struct Recomputed {
 }
 
 fn header_malformed(problem: &str) -> Error {
-    Error::service("AuthorizationHeaderMalformed", concat("The authorization header is malformed: ", problem), 400)
+    Error::service(
+        "AuthorizationHeaderMalformed",
+        concat("The authorization header is malformed: ", problem),
+        400,
+    )
 }
 
 fn query_malformed(problem: &str) -> Error {
     Error::service(
         "AuthorizationQueryParametersError",
-        concat("The presigned URL's authorization parameters are malformed: ", problem),
+        concat(
+            "The presigned URL's authorization parameters are malformed: ",
+            problem,
+        ),
         400,
     )
 }
@@ -65,7 +74,8 @@ fn query_malformed(problem: &str) -> Error {
 /// Splits a `Credential` value `AKID/YYYYMMDD/region/service/aws4_request`.
 fn parse_credential(value: &str) -> Option<(String, CredentialScope)> {
     let mut it = value.split('/');
-    let (akid, day, region, service, term) = (it.next()?, it.next()?, it.next()?, it.next()?, it.next()?);
+    let (akid, day, region, service, term) =
+        (it.next()?, it.next()?, it.next()?, it.next()?, it.next()?);
     let valid = it.next().is_none()
         && !akid.is_empty()
         && day.len() == 8
@@ -74,47 +84,70 @@ fn parse_credential(value: &str) -> Option<(String, CredentialScope)> {
         && !service.is_empty()
         && term == "aws4_request";
     valid.then(|| {
-        (akid.into(), CredentialScope { day: day.into(), region: region.into(), service: service.into() })
+        (
+            akid.into(),
+            CredentialScope {
+                day: day.into(),
+                region: region.into(),
+                service: service.into(),
+            },
+        )
     })
 }
 
 fn is_hex_signature(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 fn header<'a>(headers: &[(&str, &'a str)], name: &str) -> Option<&'a str> {
-    headers.iter().find(|(n, _)| n.trim().eq_ignore_ascii_case(name)).map(|(_, v)| v.trim())
+    headers
+        .iter()
+        .find(|(n, _)| n.trim_ascii().eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.trim_ascii())
 }
 
 /// Reads the signature claimed by the `Authorization` header (with `x-amz-date` and
 /// `x-amz-security-token`). Fails with `AuthorizationHeaderMalformed` when a part is missing or
 /// malformed, or when the credential's day is not the day of `x-amz-date`.
 pub fn claimed_from_headers(headers: &[(&str, &str)]) -> Result<ClaimedSignature> {
-    let auth = header(headers, "authorization").ok_or_else(|| header_malformed("no Authorization header"))?;
+    let auth = header(headers, "authorization")
+        .ok_or_else(|| header_malformed("no Authorization header"))?;
     let rest = auth
         .strip_prefix(ALGORITHM)
         .filter(|r| r.starts_with(' '))
         .ok_or_else(|| header_malformed("the algorithm must be AWS4-HMAC-SHA256"))?;
     let (mut credential, mut signed_headers, mut sig) = (None, None, None);
     for item in rest.split(',') {
-        match item.trim().split_once('=') {
+        match item.trim_ascii().split_once('=') {
             Some(("Credential", v)) => credential = Some(v),
             Some(("SignedHeaders", v)) => signed_headers = Some(v),
             Some(("Signature", v)) => sig = Some(v),
-            _ => return Err(header_malformed("expected Credential, SignedHeaders and Signature")),
+            _ => {
+                return Err(header_malformed(
+                    "expected Credential, SignedHeaders and Signature",
+                ))
+            }
         }
     }
-    let (access_key_id, scope) = credential
-        .and_then(parse_credential)
-        .ok_or_else(|| header_malformed("Credential must be <key>/<YYYYMMDD>/<region>/<service>/aws4_request"))?;
+    let (access_key_id, scope) = credential.and_then(parse_credential).ok_or_else(|| {
+        header_malformed("Credential must be <key>/<YYYYMMDD>/<region>/<service>/aws4_request")
+    })?;
     let signed_headers = signed_headers
         .filter(|s| !s.is_empty())
         .ok_or_else(|| header_malformed("SignedHeaders is missing"))?;
-    let sig = sig.filter(|s| is_hex_signature(s)).ok_or_else(|| header_malformed("Signature must be 64 hex digits"))?;
-    let amz_date = header(headers, "x-amz-date").ok_or_else(|| header_malformed("no x-amz-date header"))?;
-    parse_amz_date(amz_date).map_err(|_| header_malformed("x-amz-date must be YYYYMMDDTHHMMSSZ"))?;
+    let sig = sig
+        .filter(|s| is_hex_signature(s))
+        .ok_or_else(|| header_malformed("Signature must be 64 hex digits"))?;
+    let amz_date =
+        header(headers, "x-amz-date").ok_or_else(|| header_malformed("no x-amz-date header"))?;
+    parse_amz_date(amz_date)
+        .map_err(|_| header_malformed("x-amz-date must be YYYYMMDDTHHMMSSZ"))?;
     if !amz_date.starts_with(scope.day.as_str()) {
-        return Err(header_malformed("the credential's date is not the date of x-amz-date"));
+        return Err(header_malformed(
+            "the credential's date is not the date of x-amz-date",
+        ));
     }
     Ok(ClaimedSignature {
         location: SignatureLocation::Headers,
@@ -132,8 +165,15 @@ pub fn claimed_from_headers(headers: &[(&str, &str)]) -> Result<ClaimedSignature
 /// `AuthorizationQueryParametersError` when a parameter is missing or malformed, when
 /// `X-Amz-Expires` is not 1..=604800, or when the credential's day is not `X-Amz-Date`'s.
 pub fn claimed_from_query(raw_query: &str) -> Result<ClaimedSignature> {
-    let (mut algorithm, mut credential, mut date, mut expires, mut signed_headers, mut sig, mut token) =
-        (None, None, None, None, None, None, None);
+    let (
+        mut algorithm,
+        mut credential,
+        mut date,
+        mut expires,
+        mut signed_headers,
+        mut sig,
+        mut token,
+    ) = (None, None, None, None, None, None, None);
     for item in raw_query.split('&') {
         let (k, v) = item.split_once('=').unwrap_or((item, ""));
         let slot = match percent_decode(k, true).as_str() {
@@ -154,22 +194,32 @@ pub fn claimed_from_query(raw_query: &str) -> Result<ClaimedSignature> {
     let (access_key_id, scope) = credential
         .as_deref()
         .and_then(parse_credential)
-        .ok_or_else(|| query_malformed("X-Amz-Credential must be <key>/<YYYYMMDD>/<region>/<service>/aws4_request"))?;
+        .ok_or_else(|| {
+            query_malformed(
+                "X-Amz-Credential must be <key>/<YYYYMMDD>/<region>/<service>/aws4_request",
+            )
+        })?;
     let amz_date = date
         .filter(|d| parse_amz_date(d).is_ok())
         .ok_or_else(|| query_malformed("X-Amz-Date must be YYYYMMDDTHHMMSSZ"))?;
     if !amz_date.starts_with(scope.day.as_str()) {
-        return Err(query_malformed("the credential's date is not the date of X-Amz-Date"));
+        return Err(query_malformed(
+            "the credential's date is not the date of X-Amz-Date",
+        ));
     }
     let expires_in_secs = expires
         .as_deref()
         .and_then(|e| e.parse::<u32>().ok())
         .filter(|e| (1..=MAX_PRESIGN_EXPIRES_SECS).contains(e))
-        .ok_or_else(|| query_malformed("X-Amz-Expires must be a number of seconds from 1 to 604800"))?;
+        .ok_or_else(|| {
+            query_malformed("X-Amz-Expires must be a number of seconds from 1 to 604800")
+        })?;
     let signed_headers = signed_headers
         .filter(|s| !s.is_empty())
         .ok_or_else(|| query_malformed("X-Amz-SignedHeaders is missing"))?;
-    let sig = sig.filter(|s| is_hex_signature(s)).ok_or_else(|| query_malformed("X-Amz-Signature must be 64 hex digits"))?;
+    let sig = sig
+        .filter(|s| is_hex_signature(s))
+        .ok_or_else(|| query_malformed("X-Amz-Signature must be 64 hex digits"))?;
     Ok(ClaimedSignature {
         location: SignatureLocation::Query,
         access_key_id,
@@ -197,8 +247,12 @@ pub fn recompute(
     payload_hash: &str,
     secret_access_key: &str,
 ) -> Result<Recomputed> {
-    let headers = canonical_headers(parts.headers, &[], HeaderSelection::Only(&claim.signed_headers))
-        .map_err(|e| Error::service("SignatureDoesNotMatch", e.message, 403))?;
+    let headers = canonical_headers(
+        parts.headers,
+        &[],
+        HeaderSelection::Only(&claim.signed_headers),
+    )
+    .map_err(|e| Error::service("SignatureDoesNotMatch", e.message, 403))?;
     let skip = match claim.location {
         SignatureLocation::Headers => None,
         SignatureLocation::Query => Some("X-Amz-Signature"),
@@ -212,7 +266,11 @@ pub fn recompute(
     );
     let sts = string_to_sign(&claim.amz_date, &claim.scope, &creq);
     let sig = signature(&SigningKey::derive(secret_access_key, &claim.scope), &sts);
-    Ok(Recomputed { canonical_request: creq, string_to_sign: sts, signature: sig })
+    Ok(Recomputed {
+        canonical_request: creq,
+        string_to_sign: sts,
+        signature: sig,
+    })
 }
 
 /// Compares two signatures in time independent of where they differ.
@@ -243,7 +301,12 @@ pub fn parse_amz_date(text: &str) -> Result<i64> {
     };
     let (year, month, day) = (num(0, 4)?, num(4, 6)?, num(6, 8)?);
     let (hour, minute, second) = (num(9, 11)?, num(11, 13)?, num(13, 15)?);
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
         return Err(bad());
     }
     // Howard Hinnant's days-from-civil.
@@ -265,9 +328,18 @@ mod tests {
     #[test]
     fn amz_date_round_trips() {
         for ms in [0i64, 951_782_400_000, 1_440_938_160_000, 4_102_444_799_000] {
-            assert_eq!(parse_amz_date(&UtcDateTime::from_unix_ms(ms).amz_date()).unwrap(), ms);
+            assert_eq!(
+                parse_amz_date(&UtcDateTime::from_unix_ms(ms).amz_date()).unwrap(),
+                ms
+            );
         }
-        for bad in ["20150830T123600", "2015083XT123600Z", "20151330T123600Z", "20150830T243600Z", ""] {
+        for bad in [
+            "20150830T123600",
+            "2015083XT123600Z",
+            "20151330T123600Z",
+            "20150830T243600Z",
+            "",
+        ] {
             assert!(parse_amz_date(bad).is_err(), "{bad}");
         }
     }
@@ -281,7 +353,8 @@ mod tests {
 
     #[test]
     fn malformed_claims_are_typed() {
-        let e = claimed_from_headers(&[("Authorization", "AWS4-HMAC-SHA256 Credential=x")]).unwrap_err();
+        let e = claimed_from_headers(&[("Authorization", "AWS4-HMAC-SHA256 Credential=x")])
+            .unwrap_err();
         assert_eq!(e.name(), "AuthorizationHeaderMalformed");
         let e = claimed_from_headers(&[]).unwrap_err();
         assert_eq!(e.name(), "AuthorizationHeaderMalformed");
