@@ -25,6 +25,10 @@ pub struct App {
     pub signer: Signer,
     /// User pools, their users, sessions, refresh tokens and hosted-UI state.
     pub user_pools: Mutex<UserPools>,
+    /// Identity pools: identities and the credentials issued (`crate::identity`).
+    pub identity_pools: Mutex<crate::identity::IdentityPools>,
+    /// S3: buckets, objects, multipart uploads (`crate::s3`).
+    pub s3: Mutex<crate::s3::S3>,
 }
 
 /// Which service a request is for.
@@ -138,6 +142,11 @@ impl App {
         if let Some(d) = &data_dir {
             pools.load(d)?;
         }
+        let mut identity_pools = crate::identity::IdentityPools::from_seed(&seed)?;
+        if let Some(d) = &data_dir {
+            identity_pools.load(d)?;
+        }
+        let s3 = crate::s3::S3::new(&seed, data_dir.as_deref())?;
         Ok(App {
             seed,
             data_dir,
@@ -145,6 +154,8 @@ impl App {
             faults: Faults::default(),
             signer: Signer::dev_key(),
             user_pools: Mutex::new(pools),
+            identity_pools: Mutex::new(identity_pools),
+            s3: Mutex::new(s3),
         })
     }
 
@@ -156,7 +167,9 @@ impl App {
         self.faults.clear();
         self.faults.reset_counters();
         self.clock.set_skew_secs(0);
-        // identity / s3: reset their state here.
+        self.identity_pools.lock().unwrap().clear();
+        crate::identity::save(self);
+        self.s3.lock().unwrap().clear();
     }
 
     /// Writes the user-pool state to the data directory (no-op without one).
@@ -182,10 +195,18 @@ impl App {
     /// Handles one request end to end.
     pub fn handle(&self, req: &Req) -> Outcome {
         let origin = req.header("origin").map(str::to_string);
+        let (service, op) = classify(req);
         if req.method == "OPTIONS" {
+            if service == Service::S3 {
+                return Outcome::Reply(crate::s3::preflight(self, req));
+            }
             return Outcome::Reply(preflight(req));
         }
-        let (service, op) = classify(req);
+        // S3 answers carry the bucket's CORS rules, not the generic ones.
+        let cors = |resp: Resp, origin: Option<&str>| match service {
+            Service::S3 => crate::s3::finish(self, req, resp),
+            _ => cors(resp, origin),
+        };
         let mut drop_mid_body = false;
         if service != Service::Admin {
             self.faults.count(&op);
@@ -227,10 +248,8 @@ impl App {
                 }
                 resp
             }
-            // The identity-pool helper replaces this arm with `crate::identity::handle(self, op, req)`.
-            Service::Identity => aws_json_error(400, "UnknownOperationException", &format!("{op} is not emulated yet")),
-            // The S3 helper replaces this arm with `crate::s3::handle(self, op, req)`.
-            Service::S3 => s3_xml_error(501, "NotImplemented", &format!("{op} is not emulated yet")),
+            Service::Identity => crate::identity::handle(self, op, req),
+            Service::S3 => crate::s3::handle(self, op, req),
         }
     }
 }

@@ -14,7 +14,10 @@ pub struct Clock {
 impl Clock {
     /// Milliseconds since the Unix epoch, skew applied.
     pub fn now_ms(&self) -> i64 {
-        let sys = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0);
+        let sys = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0);
         sys + self.skew_ms.load(Ordering::Relaxed)
     }
 
@@ -25,7 +28,8 @@ impl Clock {
 
     /// Sets the skew (positive = the emulator's clock runs ahead of the system's).
     pub fn set_skew_secs(&self, secs: i64) {
-        self.skew_ms.store(secs.saturating_mul(1000), Ordering::Relaxed);
+        self.skew_ms
+            .store(secs.saturating_mul(1000), Ordering::Relaxed);
     }
 
     /// The current skew in seconds.
@@ -35,7 +39,9 @@ impl Clock {
 }
 
 const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 
 /// A civil UTC date-time: (year, month 1-12, day 1-31, hour, minute, second, weekday 0=Sunday).
 pub fn civil(ms: i64) -> (i64, u32, u32, u32, u32, u32, usize) {
@@ -51,7 +57,15 @@ pub fn civil(ms: i64) -> (i64, u32, u32, u32, u32, u32, usize) {
     let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day, rem / 3600, rem / 60 % 60, rem % 60, (days + 4).rem_euclid(7) as usize)
+    (
+        year,
+        month,
+        day,
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60,
+        (days + 4).rem_euclid(7) as usize,
+    )
 }
 
 /// Days since the epoch of a civil date (inverse of the date part of [`civil`]).
@@ -68,13 +82,20 @@ pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
 /// RFC 7231 IMF-fixdate, e.g. `Wed, 01 Jan 2020 00:00:00 GMT` (the `Date` header).
 pub fn http_date(ms: i64) -> String {
     let (y, mo, d, h, mi, s, wd) = civil(ms);
-    format!("{}, {d:02} {} {y} {h:02}:{mi:02}:{s:02} GMT", DAYS[wd], MONTHS[mo as usize - 1])
+    format!(
+        "{}, {d:02} {} {y} {h:02}:{mi:02}:{s:02} GMT",
+        DAYS[wd],
+        MONTHS[mo as usize - 1]
+    )
 }
 
 /// ISO 8601 with milliseconds, e.g. `2020-01-01T00:00:00.000Z` (S3 XML dates).
 pub fn iso8601(ms: i64) -> String {
     let (y, mo, d, h, mi, s, _) = civil(ms);
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{:03}Z", ms.rem_euclid(1000))
+    format!(
+        "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{:03}Z",
+        ms.rem_euclid(1000)
+    )
 }
 
 /// Parses Cognito's SRP `TIMESTAMP` (`EEE MMM d HH:mm:ss UTC yyyy`, day not zero-padded, e.g.
@@ -82,7 +103,9 @@ pub fn iso8601(ms: i64) -> String {
 /// weekday does not match the date, or when the time zone is not UTC.
 pub fn parse_cognito_timestamp(s: &str) -> Option<i64> {
     let parts: Vec<&str> = s.split(' ').collect();
-    let [wd, mon, day, time, tz, year] = parts.as_slice() else { return None };
+    let [wd, mon, day, time, tz, year] = parts.as_slice() else {
+        return None;
+    };
     if *tz != "UTC" || day.len() > 2 || day.starts_with('0') {
         return None;
     }
@@ -90,7 +113,9 @@ pub fn parse_cognito_timestamp(s: &str) -> Option<i64> {
     let day: u32 = day.parse().ok()?;
     let year: i64 = year.parse().ok()?;
     let t: Vec<&str> = time.split(':').collect();
-    let [h, mi, sec] = t.as_slice() else { return None };
+    let [h, mi, sec] = t.as_slice() else {
+        return None;
+    };
     if h.len() != 2 || mi.len() != 2 || sec.len() != 2 {
         return None;
     }
@@ -111,7 +136,11 @@ pub fn parse_cognito_timestamp(s: &str) -> Option<i64> {
 /// Formats `ms` the way Cognito clients send `TIMESTAMP` (for tests and the reference client).
 pub fn cognito_timestamp(ms: i64) -> String {
     let (y, mo, d, h, mi, s, wd) = civil(ms);
-    format!("{} {} {d} {h:02}:{mi:02}:{s:02} UTC {y}", DAYS[wd], MONTHS[mo as usize - 1])
+    format!(
+        "{} {} {d} {h:02}:{mi:02}:{s:02} UTC {y}",
+        DAYS[wd],
+        MONTHS[mo as usize - 1]
+    )
 }
 
 #[cfg(test)]
@@ -120,12 +149,26 @@ mod tests {
 
     #[test]
     fn cognito_timestamp_round_trip() {
-        assert_eq!(parse_cognito_timestamp("Wed Jan 1 00:00:00 UTC 2020"), Some(1_577_836_800_000));
-        assert_eq!(cognito_timestamp(1_577_836_800_000), "Wed Jan 1 00:00:00 UTC 2020");
+        assert_eq!(
+            parse_cognito_timestamp("Wed Jan 1 00:00:00 UTC 2020"),
+            Some(1_577_836_800_000)
+        );
+        assert_eq!(
+            cognito_timestamp(1_577_836_800_000),
+            "Wed Jan 1 00:00:00 UTC 2020"
+        );
         let t = 1_700_000_000_000;
         assert_eq!(parse_cognito_timestamp(&cognito_timestamp(t)), Some(t));
-        assert_eq!(parse_cognito_timestamp("Thu Jan 1 00:00:00 UTC 2020"), None, "wrong weekday");
-        assert_eq!(parse_cognito_timestamp("Wed Jan 01 00:00:00 UTC 2020"), None, "padded day");
+        assert_eq!(
+            parse_cognito_timestamp("Thu Jan 1 00:00:00 UTC 2020"),
+            None,
+            "wrong weekday"
+        );
+        assert_eq!(
+            parse_cognito_timestamp("Wed Jan 01 00:00:00 UTC 2020"),
+            None,
+            "padded day"
+        );
         assert_eq!(parse_cognito_timestamp("Wed Jan 1 00:00:00 GMT 2020"), None);
         assert_eq!(parse_cognito_timestamp("garbage"), None);
     }

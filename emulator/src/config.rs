@@ -16,10 +16,10 @@ pub struct Seed {
     pub user_pools: Vec<PoolSeed>,
     /// Identity pools (read by `crate::identity`).
     #[serde(default)]
-    pub identity_pools: Vec<toml::Value>,
+    pub identity_pools: Vec<crate::identity::IdentityPoolSeed>,
     /// S3 buckets (read by `crate::s3`).
     #[serde(default)]
-    pub buckets: Vec<toml::Value>,
+    pub buckets: Vec<crate::s3::BucketSeed>,
 }
 
 /// One user pool.
@@ -262,7 +262,7 @@ impl UserSeed {
             }
         }
         if let Some(s) = &self.mfa.totp_secret {
-            if crate::crypto::base32_decode(s).map_or(true, |b| b.is_empty()) {
+            if crate::crypto::base32_decode(s).is_none_or(|b| b.is_empty()) {
                 return Err("totp_secret is not base32".into());
             }
         }

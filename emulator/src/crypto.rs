@@ -44,7 +44,14 @@ pub fn uuid_from(seed: &str) -> String {
 
 fn uuid_string(b: &[u8]) -> String {
     let h = hex(b);
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
 }
 
 /// A random opaque token of `bytes` random bytes, base64url without padding.
@@ -85,7 +92,7 @@ pub fn hex(data: &[u8]) -> String {
 
 /// Decodes hex (either case); `None` on odd length or a non-hex digit.
 pub fn hex_decode(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     (0..s.len())
@@ -101,7 +108,8 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
 
 /// HMAC-SHA256 of the concatenation of `parts` under `key`.
 pub fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
-    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC accepts any key length");
+    let mut mac =
+        <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC accepts any key length");
     for p in parts {
         mac.update(p);
     }
@@ -115,7 +123,10 @@ pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
 
 /// Cognito's `SECRET_HASH`: base64(HMAC-SHA256(clientSecret, username + clientId)).
 pub fn secret_hash(client_secret: &str, username: &str, client_id: &str) -> String {
-    b64(&hmac_sha256(client_secret.as_bytes(), &[username.as_bytes(), client_id.as_bytes()]))
+    b64(&hmac_sha256(
+        client_secret.as_bytes(),
+        &[username.as_bytes(), client_id.as_bytes()],
+    ))
 }
 
 const B32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -161,7 +172,8 @@ pub fn totp(secret: &[u8], unix_secs: i64) -> String {
 
 /// The 6-digit HOTP code (RFC 4226) for `counter`.
 pub fn hotp(secret: &[u8], counter: u64) -> String {
-    let mut mac = <Hmac<sha1::Sha1> as KeyInit>::new_from_slice(secret).expect("HMAC accepts any key length");
+    let mut mac =
+        <Hmac<sha1::Sha1> as KeyInit>::new_from_slice(secret).expect("HMAC accepts any key length");
     mac.update(&counter.to_be_bytes());
     let h = mac.finalize().into_bytes();
     let off = (h[19] & 0xf) as usize;
@@ -171,7 +183,12 @@ pub fn hotp(secret: &[u8], counter: u64) -> String {
 
 /// Whether `code` is the TOTP code of `secret` at `unix_secs` or one 30-second step either side.
 pub fn totp_matches(secret: &[u8], unix_secs: i64, code: &str) -> bool {
-    [-30i64, 0, 30].iter().any(|d| ct_eq(totp(secret, unix_secs + d).as_bytes(), code.trim().as_bytes()))
+    [-30i64, 0, 30].iter().any(|d| {
+        ct_eq(
+            totp(secret, unix_secs + d).as_bytes(),
+            code.trim().as_bytes(),
+        )
+    })
 }
 
 #[cfg(test)]
@@ -198,6 +215,9 @@ mod tests {
     #[test]
     fn secret_hash_known_answer() {
         // base64(HMAC-SHA256("secret", "alice" + "client")) computed with Python's hmac module.
-        assert_eq!(secret_hash("secret", "alice", "client"), "RTsve+FQ659UKyESgvLg9GYmZEL+QjzQsW/OjL77/b0=");
+        assert_eq!(
+            secret_hash("secret", "alice", "client"),
+            "RTsve+FQ659UKyESgvLg9GYmZEL+QjzQsW/OjL77/b0="
+        );
     }
 }

@@ -80,7 +80,11 @@ impl Faults {
         g.0 += 1;
         let id = g.0;
         let remaining = spec.count;
-        g.1.push(Fault { id, spec, remaining });
+        g.1.push(Fault {
+            id,
+            spec,
+            remaining,
+        });
         id
     }
 
@@ -108,7 +112,8 @@ impl Faults {
         let mut d = Decision::default();
         for f in g.1.iter_mut() {
             let t = &f.spec.target;
-            let matches = t == "*" || t == op || (t.starts_with('/') && path.starts_with(t.as_str()));
+            let matches =
+                t == "*" || t == op || (t.starts_with('/') && path.starts_with(t.as_str()));
             if !matches || f.remaining == Some(0) {
                 continue;
             }
@@ -127,7 +132,12 @@ impl Faults {
 
     /// Counts one request for `op`.
     pub fn count(&self, op: &str) {
-        *self.counters.lock().unwrap().entry(op.to_string()).or_insert(0) += 1;
+        *self
+            .counters
+            .lock()
+            .unwrap()
+            .entry(op.to_string())
+            .or_insert(0) += 1;
     }
 
     /// The counters.
@@ -146,7 +156,13 @@ mod tests {
     use super::*;
 
     fn spec(target: &str, kind: FaultKind, count: Option<u32>) -> FaultSpec {
-        FaultSpec { target: target.into(), kind, latency_ms: 5, status: None, count }
+        FaultSpec {
+            target: target.into(),
+            kind,
+            latency_ms: 5,
+            status: None,
+            count,
+        }
     }
 
     #[test]
@@ -154,9 +170,15 @@ mod tests {
         let f = Faults::default();
         f.add(spec("InitiateAuth", FaultKind::Throttle, Some(2)));
         f.add(spec("/oauth2/", FaultKind::Latency, None));
-        assert_eq!(f.decide("InitiateAuth", "/").action, Some((FaultKind::Throttle, 500)));
+        assert_eq!(
+            f.decide("InitiateAuth", "/").action,
+            Some((FaultKind::Throttle, 500))
+        );
         assert_eq!(f.decide("SignUp", "/").action, None);
-        assert_eq!(f.decide("InitiateAuth", "/").action, Some((FaultKind::Throttle, 500)));
+        assert_eq!(
+            f.decide("InitiateAuth", "/").action,
+            Some((FaultKind::Throttle, 500))
+        );
         assert_eq!(f.decide("InitiateAuth", "/"), Decision::default());
         assert_eq!(f.decide("/oauth2/token", "/oauth2/token").latency_ms, 5);
         assert_eq!(f.list().len(), 1);

@@ -24,6 +24,8 @@ pub mod crypto;
 pub mod faults;
 pub mod hostedui;
 pub mod http;
+pub mod identity;
+pub mod s3;
 pub mod server;
 pub mod srp;
 pub mod tokens;

@@ -24,7 +24,9 @@ fn main() -> ExitCode {
         let parsed: Result<(), String> = match arg.as_str() {
             "--config" => value("--config").map(|v| opts.config = Some(v.into())),
             "--port" => value("--port").and_then(|v| {
-                v.parse().map(|p| opts.port = p).map_err(|_| format!("--port: not a port number: {v}"))
+                v.parse()
+                    .map(|p| opts.port = p)
+                    .map_err(|_| format!("--port: not a port number: {v}"))
             }),
             "--data-dir" => value("--data-dir").map(|v| opts.data_dir = Some(v.into())),
             "--no-stdin-watch" => {

@@ -55,7 +55,9 @@ fn connection(stream: TcpStream, app: &App) -> std::io::Result<()> {
                 return write_response(&mut writer, app, None, &resp, false, None);
             }
         };
-        let keep_alive = !req.header("connection").is_some_and(|c| c.eq_ignore_ascii_case("close"));
+        let keep_alive = !req
+            .header("connection")
+            .is_some_and(|c| c.eq_ignore_ascii_case("close"));
         let is_head = req.method == "HEAD";
         match app.handle(&req) {
             Outcome::Reply(resp) => {
@@ -82,7 +84,11 @@ fn connection(stream: TcpStream, app: &App) -> std::io::Result<()> {
 
 fn read_line(reader: &mut BufReader<TcpStream>, budget: &mut usize) -> Result<String, ReadError> {
     let mut line = Vec::new();
-    let n = reader.by_ref().take(*budget as u64 + 1).read_until(b'\n', &mut line).map_err(|_| ReadError::Closed)?;
+    let n = reader
+        .by_ref()
+        .take(*budget as u64 + 1)
+        .read_until(b'\n', &mut line)
+        .map_err(|_| ReadError::Closed)?;
     if n == 0 {
         return Err(ReadError::Closed);
     }
@@ -100,7 +106,10 @@ fn read_line(reader: &mut BufReader<TcpStream>, budget: &mut usize) -> Result<St
     String::from_utf8(line).map_err(|_| ReadError::Bad("request head is not UTF-8"))
 }
 
-fn read_request(reader: &mut BufReader<TcpStream>, writer: &mut TcpStream) -> Result<Req, ReadError> {
+fn read_request(
+    reader: &mut BufReader<TcpStream>,
+    writer: &mut TcpStream,
+) -> Result<Req, ReadError> {
     let mut budget = MAX_HEAD;
     let mut request_line = read_line(reader, &mut budget)?;
     while request_line.is_empty() {
@@ -108,7 +117,8 @@ fn read_request(reader: &mut BufReader<TcpStream>, writer: &mut TcpStream) -> Re
         request_line = read_line(reader, &mut budget)?;
     }
     let mut parts = request_line.split(' ');
-    let (Some(method), Some(target), Some(version), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    let (Some(method), Some(target), Some(version), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return Err(ReadError::Bad("malformed request line"));
     };
@@ -128,42 +138,60 @@ fn read_request(reader: &mut BufReader<TcpStream>, writer: &mut TcpStream) -> Re
         if line.is_empty() {
             break;
         }
-        let Some((name, value)) = line.split_once(':') else { return Err(ReadError::Bad("malformed header line")) };
+        let Some((name, value)) = line.split_once(':') else {
+            return Err(ReadError::Bad("malformed header line"));
+        };
         headers.push((name.trim().to_ascii_lowercase(), value.trim().to_string()));
     }
     let req_header = |n: &str| headers.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone());
     if req_header("expect").is_some_and(|e| e.eq_ignore_ascii_case("100-continue")) {
         let _ = writer.write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
     }
-    let chunked = req_header("transfer-encoding").is_some_and(|t| t.to_ascii_lowercase().contains("chunked"));
+    let chunked =
+        req_header("transfer-encoding").is_some_and(|t| t.to_ascii_lowercase().contains("chunked"));
     let body = if chunked {
         read_chunked(reader)?
     } else if let Some(len) = req_header("content-length") {
-        let len: usize = len.parse().map_err(|_| ReadError::Bad("bad content-length"))?;
+        let len: usize = len
+            .parse()
+            .map_err(|_| ReadError::Bad("bad content-length"))?;
         if len > MAX_BODY {
             return Err(ReadError::TooLarge);
         }
         let mut body = vec![0u8; len];
-        reader.read_exact(&mut body).map_err(|_| ReadError::Bad("connection closed inside the body"))?;
+        reader
+            .read_exact(&mut body)
+            .map_err(|_| ReadError::Bad("connection closed inside the body"))?;
         body
     } else {
         Vec::new()
     };
-    Ok(Req { method: method.to_ascii_uppercase(), raw_path, raw_query, headers, body })
+    Ok(Req {
+        method: method.to_ascii_uppercase(),
+        raw_path,
+        raw_query,
+        headers,
+        body,
+    })
 }
 
 fn read_chunked(reader: &mut BufReader<TcpStream>) -> Result<Vec<u8>, ReadError> {
     let mut body = Vec::new();
     loop {
         let mut budget = 1024;
-        let line = read_line(reader, &mut budget).map_err(|_| ReadError::Bad("bad chunk header"))?;
+        let line =
+            read_line(reader, &mut budget).map_err(|_| ReadError::Bad("bad chunk header"))?;
         let size_hex = line.split(';').next().unwrap_or("").trim();
-        let size = usize::from_str_radix(size_hex, 16).map_err(|_| ReadError::Bad("bad chunk size"))?;
+        let size =
+            usize::from_str_radix(size_hex, 16).map_err(|_| ReadError::Bad("bad chunk size"))?;
         if size == 0 {
             // Trailers until the empty line.
             loop {
                 let mut budget = MAX_HEAD;
-                if read_line(reader, &mut budget).map_err(|_| ReadError::Bad("bad trailer"))?.is_empty() {
+                if read_line(reader, &mut budget)
+                    .map_err(|_| ReadError::Bad("bad trailer"))?
+                    .is_empty()
+                {
                     return Ok(body);
                 }
             }
@@ -173,9 +201,13 @@ fn read_chunked(reader: &mut BufReader<TcpStream>) -> Result<Vec<u8>, ReadError>
         }
         let start = body.len();
         body.resize(start + size, 0);
-        reader.read_exact(&mut body[start..]).map_err(|_| ReadError::Bad("connection closed inside a chunk"))?;
+        reader
+            .read_exact(&mut body[start..])
+            .map_err(|_| ReadError::Bad("connection closed inside a chunk"))?;
         let mut crlf = [0u8; 2];
-        reader.read_exact(&mut crlf).map_err(|_| ReadError::Bad("missing CRLF after a chunk"))?;
+        reader
+            .read_exact(&mut crlf)
+            .map_err(|_| ReadError::Bad("missing CRLF after a chunk"))?;
     }
 }
 
@@ -244,9 +276,16 @@ fn write_response(
         head.push_str(&format!("content-length: {}\r\n", resp.body.len()));
     }
     if !has_date {
-        head.push_str(&format!("date: {}\r\n", crate::clock::http_date(app.clock.now_ms())));
+        head.push_str(&format!(
+            "date: {}\r\n",
+            crate::clock::http_date(app.clock.now_ms())
+        ));
     }
-    head.push_str(if keep_alive { "connection: keep-alive\r\n\r\n" } else { "connection: close\r\n\r\n" });
+    head.push_str(if keep_alive {
+        "connection: keep-alive\r\n\r\n"
+    } else {
+        "connection: close\r\n\r\n"
+    });
     w.write_all(head.as_bytes())?;
     if head_request != Some(true) {
         let body = match cut_at {

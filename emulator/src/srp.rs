@@ -50,7 +50,11 @@ pub fn pad_hex(v: &BigUint) -> String {
     let mut h = v.to_str_radix(16);
     if h.len() % 2 == 1 {
         h.insert(0, '0');
-    } else if h.as_bytes().first().is_some_and(|c| b"89abcdef".contains(c)) {
+    } else if h
+        .as_bytes()
+        .first()
+        .is_some_and(|c| b"89abcdef".contains(c))
+    {
         h.insert_str(0, "00");
     }
     h
@@ -137,8 +141,22 @@ pub fn server_key(a: &BigUint, big_b: &BigUint, b: &BigUint, v: &BigUint) -> Opt
 
 /// The expected PASSWORD_CLAIM_SIGNATURE: HMAC-SHA256(key, poolName | userIdForSrp |
 /// secretBlock bytes | TIMESTAMP).
-pub fn claim_signature(key: &[u8], pool_name: &str, user_id: &str, secret_block: &[u8], timestamp: &str) -> [u8; 32] {
-    hmac_sha256(key, &[pool_name.as_bytes(), user_id.as_bytes(), secret_block, timestamp.as_bytes()])
+pub fn claim_signature(
+    key: &[u8],
+    pool_name: &str,
+    user_id: &str,
+    secret_block: &[u8],
+    timestamp: &str,
+) -> [u8; 32] {
+    hmac_sha256(
+        key,
+        &[
+            pool_name.as_bytes(),
+            user_id.as_bytes(),
+            secret_block,
+            timestamp.as_bytes(),
+        ],
+    )
 }
 
 #[cfg(test)]

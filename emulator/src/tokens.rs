@@ -12,8 +12,10 @@ use serde_json::{json, Value};
 const KEY_JSON: &str = include_str!("../keys/dev-rsa-key.json");
 
 /// DER prefix of a PKCS#1 v1.5 DigestInfo for SHA-256.
-const SHA256_DIGEST_INFO: [u8; 19] =
-    [0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20];
+const SHA256_DIGEST_INFO: [u8; 19] = [
+    0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05,
+    0x00, 0x04, 0x20,
+];
 
 /// The emulator's signing key.
 pub struct Signer {
@@ -29,14 +31,26 @@ impl Signer {
     /// Loads the built-in development key.
     pub fn dev_key() -> Signer {
         let v: Value = serde_json::from_str(KEY_JSON).expect("dev key JSON");
-        let num = |f: &str| BigUint::parse_bytes(v[f].as_str().expect("dev key field").as_bytes(), 16).expect("hex");
+        let num = |f: &str| {
+            BigUint::parse_bytes(v[f].as_str().expect("dev key field").as_bytes(), 16).expect("hex")
+        };
         let n = num("n");
         let k = n.bits().div_ceil(8) as usize;
-        Signer { kid: v["kid"].as_str().unwrap_or("emulator").to_string(), e: num("e"), d: num("d"), n, k }
+        Signer {
+            kid: v["kid"].as_str().unwrap_or("emulator").to_string(),
+            e: num("e"),
+            d: num("d"),
+            n,
+            k,
+        }
     }
 
     fn encoded_message(&self, data: &[u8]) -> Vec<u8> {
-        let t: Vec<u8> = SHA256_DIGEST_INFO.iter().copied().chain(sha256(data)).collect();
+        let t: Vec<u8> = SHA256_DIGEST_INFO
+            .iter()
+            .copied()
+            .chain(sha256(data))
+            .collect();
         let mut em = vec![0xffu8; self.k];
         em[0] = 0;
         em[1] = 1;
@@ -80,7 +94,9 @@ impl Signer {
     /// Decodes a JWT and checks its RS256 signature and `kid` (not its times or claims).
     pub fn decode_verified(&self, token: &str) -> Result<Value, String> {
         let mut parts = token.split('.');
-        let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        let (Some(h), Some(p), Some(s), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
             return Err("not a JWT (three base64url parts expected)".into());
         };
         let header: Value = b64url_decode(h)
@@ -142,10 +158,16 @@ mod tests {
         let tok = s.jwt(&json!({"sub": "x", "exp": 2_000_000_000i64}));
         let claims = s.verify_token(&tok, 1_900_000_000).unwrap();
         assert_eq!(claims["sub"], "x");
-        assert_eq!(s.verify_token(&tok, 2_000_000_000).unwrap_err(), "token expired");
+        assert_eq!(
+            s.verify_token(&tok, 2_000_000_000).unwrap_err(),
+            "token expired"
+        );
         let mut parts: Vec<&str> = tok.split('.').collect();
         let forged = b64url(br#"{"sub":"y","exp":2000000000}"#);
         parts[1] = &forged;
-        assert!(s.verify_token(&parts.join("."), 0).unwrap_err().contains("signature"));
+        assert!(s
+            .verify_token(&parts.join("."), 0)
+            .unwrap_err()
+            .contains("signature"));
     }
 }

@@ -9,7 +9,10 @@ pub fn percent_decode(s: &str, plus_is_space: bool) -> String {
     while i < b.len() {
         match b[i] {
             b'%' if i + 2 < b.len() => {
-                match std::str::from_utf8(&b[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                match std::str::from_utf8(&b[i + 1..i + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+                {
                     Some(v) => {
                         out.push(v);
                         i += 3;
@@ -39,7 +42,10 @@ pub fn parse_pairs(s: &str) -> Vec<(String, String)> {
 
 /// The first value of `name` in parsed pairs.
 pub fn get<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }
 
 /// Percent-encodes everything but RFC 3986 unreserved characters.
@@ -59,7 +65,11 @@ pub fn encode(s: &str) -> String {
 pub fn with_query(url: &str, pairs: &[(&str, &str)]) -> String {
     let mut out = url.to_string();
     for (i, (k, v)) in pairs.iter().enumerate() {
-        out.push(if i == 0 && !url.contains('?') { '?' } else { '&' });
+        out.push(if i == 0 && !url.contains('?') {
+            '?'
+        } else {
+            '&'
+        });
         out.push_str(&encode(k));
         out.push('=');
         out.push_str(&encode(v));
@@ -95,7 +105,13 @@ mod tests {
         assert_eq!(get(&p, "y"), Some("a&b"));
         assert_eq!(get(&p, "z"), Some(""));
         assert_eq!(get(&p, "redirect_uri"), Some("http://localhost:5173/cb"));
-        assert_eq!(with_query("http://h/cb", &[("code", "a b"), ("state", "s&t")]), "http://h/cb?code=a%20b&state=s%26t");
-        assert_eq!(with_query("http://h/cb?x=1", &[("code", "c")]), "http://h/cb?x=1&code=c");
+        assert_eq!(
+            with_query("http://h/cb", &[("code", "a b"), ("state", "s&t")]),
+            "http://h/cb?code=a%20b&state=s%26t"
+        );
+        assert_eq!(
+            with_query("http://h/cb?x=1", &[("code", "c")]),
+            "http://h/cb?x=1&code=c"
+        );
     }
 }
