@@ -18,13 +18,13 @@
 //! The modular arithmetic is the hand-written fixed-size Montgomery code in [`montgomery`]
 //! (see there for why); `a` is 256 random bits (RFC 5054's minimum; the JS clients use 1024).
 
+#[cfg(all(feature = "bench", target_arch = "wasm32"))]
+pub mod bench;
 pub mod montgomery;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub mod simd;
-#[cfg(all(feature = "bench", target_arch = "wasm32"))]
-pub mod bench;
 
-use self::montgomery::{from_mont, mul, pow, pow2, r_squared, to_mont, Element, BYTES};
+use self::montgomery::{from_mont, mul, pow, pow2, r_squared, to_mont, Comb2, Element, BYTES};
 use super::encoding::{base64_decode, base64_encode, hex_decode, hex_encode};
 use super::error::{Error, Result};
 use super::hash::{hmac_sha256, sha256};
@@ -52,12 +52,17 @@ struct Secret(Vec<u8>);
 
 impl Drop for Secret {
     fn drop(&mut self) {
-        for b in self.0.iter_mut() {
-            // SAFETY: `b` is a valid, aligned &mut u8; volatile keeps the wipe from being elided.
-            unsafe { core::ptr::write_volatile(b, 0) };
-        }
-        core::sync::atomic::compiler_fence(core::sync::atomic::Ordering::SeqCst);
+        wipe(&mut self.0);
     }
+}
+
+/// Overwrites secret values with zeros in a way the optimiser keeps.
+fn wipe<T: Copy + Default>(buf: &mut [T]) {
+    for b in buf.iter_mut() {
+        // SAFETY: `b` is a valid, aligned &mut T; volatile keeps the wipe from being elided.
+        unsafe { core::ptr::write_volatile(b, T::default()) };
+    }
+    core::sync::atomic::compiler_fence(core::sync::atomic::Ordering::SeqCst);
 }
 
 /// Client side of one SRP exchange. `a` is secret; A is computed eagerly in `new()` so the
@@ -69,6 +74,8 @@ pub struct SrpClient {
     large_a: [u8; BYTES],
     /// R² mod N, to bring B and k into the Montgomery domain.
     r2: Element,
+    /// Fixed-base table for g^x after the server's reply (built with A, off the critical path).
+    g_table: Box<Comb2>,
 }
 
 impl core::fmt::Debug for SrpClient {
@@ -97,7 +104,11 @@ impl SrpClient {
             hex_decode(small_a_hex, "small_a_hex")
                 .map_err(|_| Error::param("small_a_hex", "is not valid hex"))?,
         );
-        let start = bytes.0.iter().position(|&b| b != 0).unwrap_or(bytes.0.len());
+        let start = bytes
+            .0
+            .iter()
+            .position(|&b| b != 0)
+            .unwrap_or(bytes.0.len());
         let a = Secret(bytes.0[start..].to_vec());
         if a.0.is_empty() {
             return Err(Error::param("small_a_hex", "must not be zero"));
@@ -109,11 +120,26 @@ impl SrpClient {
     }
 
     fn with_secret(small_a: Secret) -> Result<Self> {
-        let large_a = from_mont(&pow2(&small_a.0));
+        let g_table = Box::new(Comb2::new());
+        let large_a = if small_a.0.len() <= 32 {
+            let mut a = [0u8; 32];
+            a[32 - small_a.0.len()..].copy_from_slice(&small_a.0);
+            let large_a = g_table.pow(&a);
+            wipe(&mut a);
+            large_a
+        } else {
+            pow2(&small_a.0)
+        };
+        let large_a = from_mont(&large_a);
         if large_a.is_zero() {
             return Err(Error::srp("A mod N is 0"));
         }
-        Ok(SrpClient { small_a, large_a: large_a.to_be_bytes(), r2: r_squared() })
+        Ok(SrpClient {
+            small_a,
+            large_a: large_a.to_be_bytes(),
+            r2: r_squared(),
+            g_table,
+        })
     }
 
     /// The `SRP_A` parameter as the reference sends it: lowercase hex without leading zeros.
@@ -165,12 +191,17 @@ impl SrpClient {
         if u.iter().all(|&b| b == 0) {
             return Err(Error::srp("u = H(A | B) is 0"));
         }
-        let identity = sha256(&[pool_name.as_bytes(), user_id_for_srp.as_bytes(), b":", password.as_bytes()]);
+        let identity = sha256(&[
+            pool_name.as_bytes(),
+            user_id_for_srp.as_bytes(),
+            b":",
+            password.as_bytes(),
+        ]);
         let x = sha256(&[&pad(salt), &identity]);
 
         // B − k·g^x, in the Montgomery domain.
         let k = Element::from_be_bytes(&multiplier_k()).unwrap_or(Element::ZERO);
-        let mut k_gx = mul(&to_mont(&k, &self.r2), &pow2(&x));
+        let mut k_gx = mul(&to_mont(&k, &self.r2), &self.g_table.pow(&x));
         k_gx.reduce();
         let base = b_mont.sub_mod(&k_gx);
 
@@ -196,15 +227,65 @@ impl SrpClient {
         secret_block_b64: &str,
         timestamp: &str,
     ) -> Result<PasswordClaim> {
-        let secret_block =
-            base64_decode(secret_block_b64, "SECRET_BLOCK").map_err(|e| Error::srp(&e.message))?;
-        let key = self.password_authentication_key(pool_name, user_id_for_srp, password, salt_hex, srp_b_hex)?;
-        let mac = hmac_sha256(
-            &key,
-            &[pool_name.as_bytes(), user_id_for_srp.as_bytes(), &secret_block, timestamp.as_bytes()],
-        );
-        Ok(PasswordClaim { signature_b64: base64_encode(&mac), timestamp: timestamp.to_string() })
+        let secret_block = decode_secret_block(secret_block_b64)?;
+        let key = self.password_authentication_key(
+            pool_name,
+            user_id_for_srp,
+            password,
+            salt_hex,
+            srp_b_hex,
+        )?;
+        Ok(PasswordClaim {
+            signature_b64: signature(&key, pool_name, user_id_for_srp, &secret_block, timestamp),
+            timestamp: timestamp.to_string(),
+        })
     }
+}
+
+/// `PASSWORD_CLAIM_SIGNATURE` from an already derived password authentication key:
+/// `base64(HMAC-SHA256(key, poolName | userIdForSrp | SECRET_BLOCK bytes | TIMESTAMP))`.
+///
+/// [`SrpClient::password_claim`] is this after
+/// [`SrpClient::password_authentication_key`]. Fails with `SrpProtocolError` for a
+/// SECRET_BLOCK that is not base64.
+pub fn claim_signature(
+    key: &[u8; 16],
+    pool_name: &str,
+    user_id_for_srp: &str,
+    secret_block_b64: &str,
+    timestamp: &str,
+) -> Result<String> {
+    let secret_block = decode_secret_block(secret_block_b64)?;
+    Ok(signature(
+        key,
+        pool_name,
+        user_id_for_srp,
+        &secret_block,
+        timestamp,
+    ))
+}
+
+fn signature(
+    key: &[u8; 16],
+    pool_name: &str,
+    user_id_for_srp: &str,
+    secret_block: &[u8],
+    timestamp: &str,
+) -> String {
+    let mac = hmac_sha256(
+        key,
+        &[
+            pool_name.as_bytes(),
+            user_id_for_srp.as_bytes(),
+            secret_block,
+            timestamp.as_bytes(),
+        ],
+    );
+    base64_encode(&mac)
+}
+
+fn decode_secret_block(b64: &str) -> Result<Vec<u8>> {
+    base64_decode(b64, "SECRET_BLOCK").map_err(|e| Error::srp(&e.message))
 }
 
 fn decode_hex(text: &str, field: &str) -> Result<Vec<u8>> {
@@ -233,7 +314,9 @@ fn multiplier_k() -> [u8; 32] {
 /// a + u·x as big-endian bytes (u and x are 256-bit hashes).
 fn small_a_plus_ux(a_be: &[u8], u: &[u8; 32], x: &[u8; 32]) -> Vec<u8> {
     let words = |be: &[u8]| -> Vec<u32> {
-        be.rchunks(4).map(|c| c.iter().fold(0u32, |w, &b| (w << 8) | u32::from(b))).collect()
+        be.rchunks(4)
+            .map(|c| c.iter().fold(0u32, |w, &b| (w << 8) | u32::from(b)))
+            .collect()
     };
     let (uw, xw, aw) = (words(u), words(x), words(a_be));
     let mut sum = vec![0u32; aw.len().max(16) + 1];
@@ -256,21 +339,24 @@ fn small_a_plus_ux(a_be: &[u8], u: &[u8; 32], x: &[u8; 32]) -> Vec<u8> {
     for w in sum.iter().rev() {
         out.extend_from_slice(&w.to_be_bytes());
     }
-    for w in sum.iter_mut() {
-        // SAFETY: valid &mut u32; volatile so the wipe of this secret-derived copy stays.
-        unsafe { core::ptr::write_volatile(w, 0) };
-    }
+    wipe(&mut sum);
     out
 }
 
-/// HKDF-SHA256 (RFC 5869) with one output block, truncated to 16 bytes: extract
-/// `PRK = HMAC(salt, ikm)`, expand `T(1) = HMAC(PRK, info | 0x01)`.
+/// The password authentication key: the first 16 bytes of HKDF-SHA256 with info
+/// "Caldera Derived Key".
 fn hkdf_16(ikm: &[u8], salt: &[u8]) -> [u8; 16] {
-    let prk = hmac_sha256(salt, &[ikm]);
-    let t1 = hmac_sha256(&prk, &[DERIVED_KEY_INFO, &[1]]);
+    let t1 = hkdf_first_block(ikm, salt, DERIVED_KEY_INFO);
     let mut key = [0u8; 16];
     key.copy_from_slice(&t1[..16]);
     key
+}
+
+/// HKDF-SHA256 (RFC 5869), first output block: extract `PRK = HMAC(salt, ikm)`, expand
+/// `T(1) = HMAC(PRK, info | 0x01)`. Hand-written: two HMACs, where the `hkdf` crate would add code.
+fn hkdf_first_block(ikm: &[u8], salt: &[u8], info: &[u8]) -> [u8; 32] {
+    let prk = hmac_sha256(salt, &[ikm]);
+    hmac_sha256(&prk, &[info, &[1]])
 }
 
 #[cfg(test)]
@@ -297,7 +383,8 @@ mod tests {
 
     #[test]
     fn k_matches_the_reference_constant() {
-        // k as amazon-cognito-identity-js computes it: hexHash(padHex(N) + padHex(g)).
+        // k = SHA-256(00 | N | 02), the reference's hexHash(padHex(N) + padHex(g)), computed
+        // independently with Python's hashlib.
         assert_eq!(
             hex_encode(&multiplier_k()),
             "538282c4354742d7cbbde2359fcf67f9f5b3a6b08791e5011b43b8a5b66d9ee6"
@@ -305,12 +392,14 @@ mod tests {
     }
 
     #[test]
-    fn hkdf_matches_rfc5869_shape() {
-        // RFC 5869 test case 1 with info "Caldera Derived Key" is not published; check instead
-        // that HKDF = HMAC(HMAC(salt, ikm), info|1) truncated.
-        let prk = hmac_sha256(b"salt", &[b"ikm"]);
-        let t1 = hmac_sha256(&prk, &[b"Caldera Derived Key\x01"]);
-        assert_eq!(hkdf_16(b"ikm", b"salt").to_vec(), t1[..16].to_vec());
+    fn hkdf_matches_rfc5869_test_case_1() {
+        // RFC 5869 A.1: the first 32 bytes of OKM are T(1).
+        let salt: Vec<u8> = (0..=0x0c).collect();
+        let info: Vec<u8> = (0xf0..=0xf9).collect();
+        assert_eq!(
+            hex_encode(&hkdf_first_block(&[0x0b; 22], &salt, &info)),
+            "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf"
+        );
     }
 
     #[test]
@@ -322,7 +411,7 @@ mod tests {
         x[0] = 1; // x = 2^248 + 5
         let e = small_a_plus_ux(&[0x01, 0x00], &u, &x);
         let e = &e[e.iter().position(|&b| b != 0).unwrap()..];
-        let mut expect = vec![0u8; 32];
+        let mut expect = [0u8; 32];
         expect[0] = 3;
         expect[31] = 15;
         expect[30] = 1; // + 256
@@ -337,7 +426,9 @@ mod tests {
     fn b_zero_and_b_n_are_rejected() {
         let c = client();
         for b in ["0", "00", "", N_HEX, &N_HEX.to_ascii_lowercase()] {
-            let e = c.password_authentication_key("Pool", "user", "pw", SALT, b).unwrap_err();
+            let e = c
+                .password_authentication_key("Pool", "user", "pw", SALT, b)
+                .unwrap_err();
             assert_eq!(e.code, ErrorCode::SrpProtocolError, "{b}");
             assert!(e.message.contains("SRP_B"), "{}", e.message);
         }
@@ -351,7 +442,9 @@ mod tests {
             carry = v >> 8;
         }
         two_n[0] = carry as u8;
-        let e = c.password_authentication_key("P", "u", "p", SALT, &hex_encode(&two_n)).unwrap_err();
+        let e = c
+            .password_authentication_key("P", "u", "p", SALT, &hex_encode(&two_n))
+            .unwrap_err();
         assert_eq!(e.code, ErrorCode::SrpProtocolError);
     }
 
@@ -370,16 +463,24 @@ mod tests {
     #[test]
     fn malformed_inputs_name_the_field() {
         let c = client();
-        let e = c.password_authentication_key("P", "u", "p", "zz", "02").unwrap_err();
+        let e = c
+            .password_authentication_key("P", "u", "p", "zz", "02")
+            .unwrap_err();
         assert_eq!(e.code, ErrorCode::SrpProtocolError);
         assert!(e.message.contains("SALT"));
-        let e = c.password_authentication_key("P", "u", "p", SALT, "02g").unwrap_err();
+        let e = c
+            .password_authentication_key("P", "u", "p", SALT, "02g")
+            .unwrap_err();
         assert!(e.message.contains("SRP_B"));
         let mut wide = "1".to_string();
         wide.push_str(&"0".repeat(770)); // 2^3080
-        let e = c.password_authentication_key("P", "u", "p", SALT, &wide).unwrap_err();
+        let e = c
+            .password_authentication_key("P", "u", "p", SALT, &wide)
+            .unwrap_err();
         assert!(e.message.contains("SRP_B"));
-        let e = c.password_claim("P", "u", "p", SALT, "02", "!!!", "t").unwrap_err();
+        let e = c
+            .password_claim("P", "u", "p", SALT, "02", "!!!", "t")
+            .unwrap_err();
         assert_eq!(e.code, ErrorCode::SrpProtocolError);
         assert!(e.message.contains("SECRET_BLOCK"));
         let e = SrpClient::from_secret_hex("xyz").unwrap_err();
@@ -391,7 +492,9 @@ mod tests {
     fn errors_and_debug_never_show_secrets() {
         let c = client();
         assert!(!format!("{c:?}").contains(&A_HEX[..8]));
-        let e = c.password_authentication_key("P", "u", "hunter2", SALT, "0").unwrap_err();
+        let e = c
+            .password_authentication_key("P", "u", "hunter2", SALT, "0")
+            .unwrap_err();
         assert!(!e.message.contains("hunter2"));
     }
 

@@ -3,17 +3,24 @@
 //! Same algorithm and result as the portable kernels in `montgomery.rs` (product scanning,
 //! interleaved reduction, 28-bit limbs with delayed carries), but each column's dot products
 //! `Σ a_i·b_(k−i)` and `Σ q_i·N_(k−i)` run four limbs at a time: one `u32x4` load of `a` (or `q`),
-//! one of the *reversed* `b` (or `N`), and `u64x2.extmul_low/high_u32x4` for four 56-bit products
-//! into two `u64` lanes. `-C target-feature=+simd128` alone vectorises none of this (measured),
-//! hence the intrinsics.
+//! one of the *reversed* `b` (or `N`), and `u64x2.extmul_{low,high}_u32x4` for four 56-bit
+//! products into two `u64` lanes. `-C target-feature=+simd128` alone vectorises none of this
+//! (measured), hence the intrinsics.
+//!
+//! Shape, from measurements in V8 (Chromium and Node): the kernels are bound by vector ALU uops
+//! (each extended multiply is two lane shuffles and a multiply) and by the mispredicted exit of
+//! each column's variable-length loop. So each pass computes **two adjacent columns**, k and
+//! k + 1: they share the loads of `a` and `q`, keep four independent accumulators (no long add
+//! chain), and pay one loop exit for two columns. Column k + 1's term `q_k·N_1` is added after
+//! the pass, once `q_k` is known.
 //!
 //! Reversed operands sit at offset [`OFF`] in a zero-padded buffer, so a 4-lane step that runs
 //! past either end of a column's index range multiplies by zeros instead of needing a scalar
 //! edge loop.
 
 use core::arch::wasm32::{
-    i64x2_add, u64x2_extmul_high_u32x4, u64x2_extmul_low_u32x4, u64x2_extract_lane,
-    u64x2_splat, v128, v128_load,
+    i64x2_add, u32x4, u64x2_extmul_high_u32x4, u64x2_extmul_low_u32x4, u64x2_extract_lane,
+    u64x2_splat, v128, v128_and, v128_load,
 };
 
 use super::montgomery::{finish_column, Element, LIMBS, N, WIDTH};
@@ -43,20 +50,43 @@ const N_REV: [u32; REV] = {
     rev
 };
 
-/// Four products of `x[i..i+4]` and `y[r..r+4]`, summed pairwise into two u64 lanes.
+/// `LANES_BELOW[m]` keeps the lowest m u32 lanes.
+const LANES_BELOW: [v128; 5] = [
+    u32x4(0, 0, 0, 0),
+    u32x4(!0, 0, 0, 0),
+    u32x4(!0, !0, 0, 0),
+    u32x4(!0, !0, !0, 0),
+    u32x4(!0, !0, !0, !0),
+];
+
+/// Loads four limbs.
 ///
 /// # Safety
-/// `x` must be readable for 4 `u32`s from `i`, `y` from `r`.
+/// `p + i` must be readable for 4 `u32`s.
 #[inline(always)]
-unsafe fn dot4(x: *const u32, i: usize, y: *const u32, r: usize) -> v128 {
-    let xv = v128_load(x.add(i) as *const v128);
-    let yv = v128_load(y.add(r) as *const v128);
-    i64x2_add(u64x2_extmul_low_u32x4(xv, yv), u64x2_extmul_high_u32x4(xv, yv))
+unsafe fn load4(p: *const u32, i: usize) -> v128 {
+    v128_load(p.add(i) as *const v128)
+}
+
+/// The four products of the lanes of `x` and `y`, summed pairwise into two u64 lanes.
+#[inline(always)]
+fn dot(x: v128, y: v128) -> v128 {
+    i64x2_add(u64x2_extmul_low_u32x4(x, y), u64x2_extmul_high_u32x4(x, y))
 }
 
 #[inline(always)]
 fn lanes_sum(v: v128) -> u64 {
     u64x2_extract_lane::<0>(v).wrapping_add(u64x2_extract_lane::<1>(v))
+}
+
+/// Index into a reversed operand of the limb paired with `i` in column `k`.
+///
+/// Callers keep `i ≥ lo(k) − 3` (lo(k) = max(0, k − LIMBS + 1)) and `i ≤ k + 1`, so the result
+/// lies in 1..=114, the 4-lane reads `[r − 1, r + 4)` stay inside `REV` = 120, and lanes whose
+/// partner index is outside 0..LIMBS read zero padding.
+#[inline(always)]
+fn rev_index(i: usize, k: usize) -> usize {
+    OFF + LIMBS - 1 + i - k
 }
 
 /// Montgomery product `a·b·R⁻¹ mod N`; identical results to `montgomery::mul_portable`.
@@ -65,68 +95,125 @@ pub fn mul(a: &Element, b: &Element) -> Element {
     let mut q = [0u32; WIDTH];
     let mut out = [0u32; WIDTH];
     let mut carry = 0u64;
-    for k in 0..2 * LIMBS {
+    let mut k = 0;
+    while k < 2 * LIMBS {
+        // Columns k and k + 1 over the union of their ranges [lo(k), end(k + 1)).
         let lo = k.saturating_sub(LIMBS - 1);
-        let end = (k + 1).min(LIMBS);
-        let mut acc = u64x2_splat(0);
+        let end = (k + 2).min(LIMBS);
+        let (mut p0, mut r0, mut p1, mut r1) = (
+            u64x2_splat(0),
+            u64x2_splat(0),
+            u64x2_splat(0),
+            u64x2_splat(0),
+        );
         let mut i = lo & !3;
         while i < end {
-            // Lane m pairs a[i+m] with b[k−i−m] = b_rev[r+m]. i ≤ 108, so a[i..i+4] and
-            // q[i..i+4] are in bounds; OFF + LIMBS − 1 + i − k lies in 1..=113 (i ≥ lo − 3,
-            // i ≤ k), so b_rev/N_REV[r..r+4] are in bounds, and lanes with k−i−m outside
-            // 0..LIMBS read the zero padding. q[j] for j ≥ k is still 0.
-            let r = OFF + LIMBS - 1 + i - k;
-            // SAFETY: bounds as argued above.
+            let r = rev_index(i, k);
+            // SAFETY: i ≤ 108 keeps a/q[i..i+4] in bounds (WIDTH = 112); r as in `rev_index`.
+            // q[j] for j ≥ k is still 0.
             unsafe {
-                acc = i64x2_add(acc, dot4(a.0.as_ptr(), i, b_rev.as_ptr(), r));
-                acc = i64x2_add(acc, dot4(q.as_ptr(), i, N_REV.as_ptr(), r));
+                let (av, qv) = (load4(a.0.as_ptr(), i), load4(q.as_ptr(), i));
+                p0 = i64x2_add(p0, dot(av, load4(b_rev.as_ptr(), r)));
+                r0 = i64x2_add(r0, dot(qv, load4(N_REV.as_ptr(), r)));
+                p1 = i64x2_add(p1, dot(av, load4(b_rev.as_ptr(), r - 1)));
+                r1 = i64x2_add(r1, dot(qv, load4(N_REV.as_ptr(), r - 1)));
             }
             i += 4;
         }
-        carry = finish_column(k, carry + lanes_sum(acc), &mut q, &mut out);
+        carry = finish_column(k, carry + lanes_sum(i64x2_add(p0, r0)), &mut q, &mut out);
+        let late = if k < LIMBS {
+            u64::from(q[k]) * u64::from(N.0[1])
+        } else {
+            0
+        };
+        carry = finish_column(
+            k + 1,
+            carry + late + lanes_sum(i64x2_add(p1, r1)),
+            &mut q,
+            &mut out,
+        );
+        k += 2;
     }
     Element(out)
 }
 
 /// Montgomery square `a²·R⁻¹ mod N`; identical results to `montgomery::square_portable`.
+///
+/// Cross products `a_i·a_(k−i)` with i < k − i are summed once and doubled. For even k the
+/// cross range of column k is [lo, k/2) and of column k + 1 is [lo, k/2 + 1): full chunks for
+/// both, then one masked chunk, then the reduction terms alone.
 pub fn square(a: &Element) -> Element {
     let a_rev = reversed(&a.0);
     let mut q = [0u32; WIDTH];
     let mut out = [0u32; WIDTH];
     let mut carry = 0u64;
-    for k in 0..2 * LIMBS {
+    let mut k = 0;
+    while k < 2 * LIMBS {
         let lo = k.saturating_sub(LIMBS - 1);
-        let end = (k + 1).min(LIMBS);
-        let half = (k + 1) / 2; // cross products a_i·a_(k−i) with i < k − i
-        let mut cross = u64x2_splat(0);
+        let end = (k + 2).min(LIMBS);
+        let half = k / 2; // column k: i < half; column k + 1: i ≤ half
+        let (mut c0, mut r0, mut c1, mut r1) = (
+            u64x2_splat(0),
+            u64x2_splat(0),
+            u64x2_splat(0),
+            u64x2_splat(0),
+        );
         let mut i = lo & !3;
+        // SAFETY (all blocks): as in `mul`; i ≤ 108 for every load of a or q.
         while i + 4 <= half {
-            let r = OFF + LIMBS - 1 + i - k;
-            // SAFETY: as in `mul` (i + 4 ≤ half ≤ 110; lanes below lo read zero padding).
+            let r = rev_index(i, k);
             unsafe {
-                cross = i64x2_add(cross, dot4(a.0.as_ptr(), i, a_rev.as_ptr(), r));
+                let (av, qv) = (load4(a.0.as_ptr(), i), load4(q.as_ptr(), i));
+                c0 = i64x2_add(c0, dot(av, load4(a_rev.as_ptr(), r)));
+                r0 = i64x2_add(r0, dot(qv, load4(N_REV.as_ptr(), r)));
+                c1 = i64x2_add(c1, dot(av, load4(a_rev.as_ptr(), r - 1)));
+                r1 = i64x2_add(r1, dot(qv, load4(N_REV.as_ptr(), r - 1)));
             }
             i += 4;
         }
-        let mut cross = lanes_sum(cross);
-        for j in i.max(lo)..half {
-            cross += u64::from(a.0[j]) * u64::from(a.0[k - j]);
+        if i < end {
+            // The chunk holding the ends of both cross ranges (half − i is 0..=3).
+            let r = rev_index(i, k);
+            let (m0, m1) = (half.saturating_sub(i), (half + 1).saturating_sub(i).min(4));
+            unsafe {
+                let (av, qv) = (load4(a.0.as_ptr(), i), load4(q.as_ptr(), i));
+                c0 = i64x2_add(
+                    c0,
+                    dot(v128_and(av, LANES_BELOW[m0]), load4(a_rev.as_ptr(), r)),
+                );
+                c1 = i64x2_add(
+                    c1,
+                    dot(v128_and(av, LANES_BELOW[m1]), load4(a_rev.as_ptr(), r - 1)),
+                );
+                r0 = i64x2_add(r0, dot(qv, load4(N_REV.as_ptr(), r)));
+                r1 = i64x2_add(r1, dot(qv, load4(N_REV.as_ptr(), r - 1)));
+            }
+            i += 4;
         }
-        let mut col = carry + 2 * cross;
-        if k % 2 == 0 && k / 2 < LIMBS {
-            col += u64::from(a.0[k / 2]) * u64::from(a.0[k / 2]);
-        }
-        let mut acc = u64x2_splat(0);
-        let mut i = lo & !3;
         while i < end {
-            let r = OFF + LIMBS - 1 + i - k;
-            // SAFETY: as in `mul`.
+            let r = rev_index(i, k);
             unsafe {
-                acc = i64x2_add(acc, dot4(q.as_ptr(), i, N_REV.as_ptr(), r));
+                let qv = load4(q.as_ptr(), i);
+                r0 = i64x2_add(r0, dot(qv, load4(N_REV.as_ptr(), r)));
+                r1 = i64x2_add(r1, dot(qv, load4(N_REV.as_ptr(), r - 1)));
             }
             i += 4;
         }
-        carry = finish_column(k, col + lanes_sum(acc), &mut q, &mut out);
+        let diag = if half < LIMBS {
+            u64::from(a.0[half]) * u64::from(a.0[half])
+        } else {
+            0
+        };
+        let col0 = carry + 2 * lanes_sum(c0) + diag + lanes_sum(r0);
+        carry = finish_column(k, col0, &mut q, &mut out);
+        let late = if k < LIMBS {
+            u64::from(q[k]) * u64::from(N.0[1])
+        } else {
+            0
+        };
+        let col1 = carry + 2 * lanes_sum(c1) + late + lanes_sum(r1);
+        carry = finish_column(k + 1, col1, &mut q, &mut out);
+        k += 2;
     }
     Element(out)
 }
