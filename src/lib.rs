@@ -8,5 +8,11 @@
 //! - `platform`: thin wrappers over fetch, Web Storage, clock — wasm32 only.
 
 pub mod core;
+pub mod session;
+
+#[cfg(target_arch = "wasm32")]
+pub mod js;
+#[cfg(target_arch = "wasm32")]
+pub mod platform;
 
 pub use crate::core::error::{Error, ErrorCode, Result};

@@ -98,7 +98,8 @@ const HOSTED_UI_KEYS: &[&str] = &["domain", "redirectUri", "logoutUri", "scopes"
 impl Config {
     /// Parses and validates the config given as JSON text (what `JSON.stringify(config)` gives).
     pub fn from_json_text(text: &str) -> Result<Config> {
-        let json = Json::parse(text).map_err(|_| Error::config("config", "is not a plain object"))?;
+        let json =
+            Json::parse(text).map_err(|_| Error::config("config", "is not a plain object"))?;
         Config::from_json(&json)
     }
 
@@ -109,30 +110,52 @@ impl Config {
 
         let region = required_str(fields, "region")?;
         if !is_region(region) {
-            return Err(Error::config("region", "expected an AWS region such as us-east-1"));
+            return Err(Error::config(
+                "region",
+                "expected an AWS region such as us-east-1",
+            ));
         }
         let user_pool_id = required_str(fields, "userPoolId")?;
         match user_pool_id.split_once('_') {
             Some((r, id)) if r == region && is_word(id) => {}
             Some((r, _)) if r != region && is_region(r) => {
-                return Err(Error::config("userPoolId", "is in a different region than `region`"))
+                return Err(Error::config(
+                    "userPoolId",
+                    "is in a different region than `region`",
+                ))
             }
-            _ => return Err(Error::config("userPoolId", "expected <region>_<id>, e.g. us-east-1_AbC123")),
+            _ => {
+                return Err(Error::config(
+                    "userPoolId",
+                    "expected <region>_<id>, e.g. us-east-1_AbC123",
+                ))
+            }
         }
         let client_id = required_str(fields, "clientId")?;
         if !is_word(client_id) || client_id.len() > 128 {
-            return Err(Error::config("clientId", "expected the app client id (letters, digits, _ and +)"));
+            return Err(Error::config(
+                "clientId",
+                "expected the app client id (letters, digits, _ and +)",
+            ));
         }
         let client_secret = optional_str(fields, "clientSecret")?;
         if client_secret.is_some_and(|s| s.is_empty()) {
-            return Err(Error::config("clientSecret", "is empty (omit it for clients without a secret)"));
+            return Err(Error::config(
+                "clientSecret",
+                "is empty (omit it for clients without a secret)",
+            ));
         }
         let issuer = optional_url(fields, "issuer", "issuer")?;
         let storage = match optional_str(fields, "storage")? {
             None | Some("local") => StorageKind::Local,
             Some("session") => StorageKind::Session,
             Some("memory") => StorageKind::Memory,
-            Some(_) => return Err(Error::config("storage", "expected 'local', 'session' or 'memory'")),
+            Some(_) => {
+                return Err(Error::config(
+                    "storage",
+                    "expected 'local', 'session' or 'memory'",
+                ))
+            }
         };
 
         let mut endpoints = Endpoints::default();
@@ -157,7 +180,8 @@ impl Config {
                 let logout_uri = optional_url(h, "logoutUri", "hostedUi.logoutUri")?;
                 let mut scopes = Vec::new();
                 if let Some(s) = optional(h, "scopes") {
-                    let bad = || Error::config("hostedUi.scopes", "expected an array of scope names");
+                    let bad =
+                        || Error::config("hostedUi.scopes", "expected an array of scope names");
                     for v in s.as_array().ok_or_else(bad)? {
                         match v.as_str() {
                             Some(x) if !x.is_empty() && !x.contains(char::is_whitespace) => {
@@ -167,7 +191,12 @@ impl Config {
                         }
                     }
                 }
-                Some(HostedUi { domain, redirect_uri, logout_uri, scopes })
+                Some(HostedUi {
+                    domain,
+                    redirect_uri,
+                    logout_uri,
+                    scopes,
+                })
             }
         };
 
@@ -185,12 +214,20 @@ impl Config {
         }
         let totp_issuer = optional_str(fields, "totpIssuer")?;
         if totp_issuer.is_some_and(|s| s.is_empty() || s.contains(':')) {
-            return Err(Error::config("totpIssuer", "must be non-empty and contain no ':'"));
+            return Err(Error::config(
+                "totpIssuer",
+                "must be non-empty and contain no ':'",
+            ));
         }
         let refresh_token_rotation = match optional(fields, "refreshTokenRotation") {
             None => false,
             Some(Json::Bool(b)) => *b,
-            Some(_) => return Err(Error::config("refreshTokenRotation", "expected true or false")),
+            Some(_) => {
+                return Err(Error::config(
+                    "refreshTokenRotation",
+                    "expected true or false",
+                ))
+            }
         };
 
         Ok(Config {
@@ -272,8 +309,15 @@ fn reject_unknown(fields: &[(String, Json)], known: &[&str], prefix: &str) -> Re
     Ok(())
 }
 
+/// The member `key` (the last one if repeated, as `JSON.parse` and `Json::get` read it);
+/// `null` counts as absent.
 fn optional<'a>(fields: &'a [(String, Json)], key: &str) -> Option<&'a Json> {
-    fields.iter().find(|(k, _)| k == key).map(|(_, v)| v).filter(|v| !matches!(v, Json::Null))
+    fields
+        .iter()
+        .rev()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v)
+        .filter(|v| !matches!(v, Json::Null))
 }
 
 fn optional_str<'a>(fields: &'a [(String, Json)], key: &str) -> Result<Option<&'a str>> {
@@ -301,7 +345,10 @@ fn optional_url(fields: &[(String, Json)], key: &str, name: &str) -> Result<Opti
 
 /// `http(s)://host[:port][/path]` with a non-empty host and no whitespace, query or fragment.
 pub fn is_http_url(s: &str) -> bool {
-    let rest = match s.strip_prefix("https://").or_else(|| s.strip_prefix("http://")) {
+    let rest = match s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"))
+    {
         Some(r) => r,
         None => return false,
     };
@@ -309,15 +356,21 @@ pub fn is_http_url(s: &str) -> bool {
     !host.is_empty()
         && !host.starts_with(':')
         && !host.contains('@')
-        && !s.bytes().any(|b| b <= b' ' || b == b'#' || b == b'?' || b == b'\\' || b >= 0x7f)
+        && !s
+            .bytes()
+            .any(|b| b <= b' ' || b == b'#' || b == b'?' || b == b'\\' || b >= 0x7f)
 }
 
 /// `[a-z]{2}(-[a-z]+)+-[0-9]+`: what AWS region names look like (us-east-1, us-gov-west-1).
 fn is_region(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     parts.len() >= 3
-        && parts.first().is_some_and(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_lowercase()))
-        && parts.last().is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        && parts
+            .first()
+            .is_some_and(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts
+            .last()
+            .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
         && parts[1..parts.len() - 1]
             .iter()
             .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
@@ -325,14 +378,19 @@ fn is_region(s: &str) -> bool {
 
 /// Cognito's `[\w+]+` (ASCII letters, digits, `_` and `+`), non-empty.
 fn is_word(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'+')
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'+')
 }
 
 /// 8-4-4-4-12 hex digits.
 fn is_uuid(s: &str) -> bool {
     let groups: Vec<&str> = s.split('-').collect();
     groups.len() == 5
-        && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 #[cfg(test)]
@@ -340,7 +398,8 @@ mod tests {
     use super::*;
     use crate::core::error::ErrorCode;
 
-    const BASE: &str = r#""region":"us-east-1","userPoolId":"us-east-1_AbC123","clientId":"client1""#;
+    const BASE: &str =
+        r#""region":"us-east-1","userPoolId":"us-east-1_AbC123","clientId":"client1""#;
 
     fn cfg(extra: &str) -> Result<Config> {
         let mut t = String::from("{");
@@ -359,8 +418,14 @@ mod tests {
     #[test]
     fn minimal_config_gets_aws_defaults() {
         let c = cfg("").unwrap();
-        assert_eq!(c.user_pool_url(), "https://cognito-idp.us-east-1.amazonaws.com/");
-        assert_eq!(c.expected_issuer(), "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123");
+        assert_eq!(
+            c.user_pool_url(),
+            "https://cognito-idp.us-east-1.amazonaws.com/"
+        );
+        assert_eq!(
+            c.expected_issuer(),
+            "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123"
+        );
         assert_eq!(c.storage, StorageKind::Local);
         assert_eq!(c.storage_prefix(), "cognito-wasm.us-east-1_AbC123.client1.");
         assert_eq!(c.pool_name(), "AbC123");
@@ -390,33 +455,88 @@ mod tests {
     }
 
     #[test]
+    fn a_repeated_option_reads_as_its_last_value() {
+        let c = cfg(r#","storage":"memory","storage":"session""#).unwrap();
+        assert_eq!(c.storage, StorageKind::Session);
+    }
+
+    #[test]
     fn each_bad_field_is_named() {
-        assert_eq!(err_message(Config::from_json_text("[]")), "config: expected an object");
-        assert_eq!(err_message(Config::from_json_text("nope")), "config: is not a plain object");
-        assert_eq!(err_message(Config::from_json_text(r#"{"userPoolId":"us-east-1_A","clientId":"c"}"#)), "region: is required");
-        assert!(err_message(cfg(r#","regoin":"x""#)).starts_with("regoin: is not a known option"));
-        assert!(err_message(Config::from_json_text(r#"{"region":"US","userPoolId":"us-east-1_A","clientId":"c"}"#)).starts_with("region:"));
-        assert!(err_message(Config::from_json_text(r#"{"region":"us-east-1","userPoolId":"AbC","clientId":"c"}"#)).starts_with("userPoolId:"));
         assert_eq!(
-            err_message(Config::from_json_text(r#"{"region":"us-east-1","userPoolId":"eu-west-1_AbC","clientId":"c"}"#)),
+            err_message(Config::from_json_text("[]")),
+            "config: expected an object"
+        );
+        assert_eq!(
+            err_message(Config::from_json_text("nope")),
+            "config: is not a plain object"
+        );
+        assert_eq!(
+            err_message(Config::from_json_text(
+                r#"{"userPoolId":"us-east-1_A","clientId":"c"}"#
+            )),
+            "region: is required"
+        );
+        assert!(err_message(cfg(r#","regoin":"x""#)).starts_with("regoin: is not a known option"));
+        assert!(err_message(Config::from_json_text(
+            r#"{"region":"US","userPoolId":"us-east-1_A","clientId":"c"}"#
+        ))
+        .starts_with("region:"));
+        assert!(err_message(Config::from_json_text(
+            r#"{"region":"us-east-1","userPoolId":"AbC","clientId":"c"}"#
+        ))
+        .starts_with("userPoolId:"));
+        assert_eq!(
+            err_message(Config::from_json_text(
+                r#"{"region":"us-east-1","userPoolId":"eu-west-1_AbC","clientId":"c"}"#
+            )),
             "userPoolId: is in a different region than `region`"
         );
-        assert!(err_message(Config::from_json_text(r#"{"region":"us-east-1","userPoolId":"us-east-1_A-b","clientId":"c"}"#)).starts_with("userPoolId:"));
-        assert_eq!(err_message(Config::from_json_text(r#"{"region":"us-east-1","userPoolId":"us-east-1_A"}"#)), "clientId: is required");
-        assert!(err_message(Config::from_json_text(r#"{"region":"us-east-1","userPoolId":"us-east-1_A","clientId":"a b"}"#)).starts_with("clientId:"));
-        assert!(err_message(Config::from_json_text(r#"{"region":"us-east-1","userPoolId":"us-east-1_A","clientId":7}"#)).starts_with("clientId: expected a string"));
+        assert!(err_message(Config::from_json_text(
+            r#"{"region":"us-east-1","userPoolId":"us-east-1_A-b","clientId":"c"}"#
+        ))
+        .starts_with("userPoolId:"));
+        assert_eq!(
+            err_message(Config::from_json_text(
+                r#"{"region":"us-east-1","userPoolId":"us-east-1_A"}"#
+            )),
+            "clientId: is required"
+        );
+        assert!(err_message(Config::from_json_text(
+            r#"{"region":"us-east-1","userPoolId":"us-east-1_A","clientId":"a b"}"#
+        ))
+        .starts_with("clientId:"));
+        assert!(err_message(Config::from_json_text(
+            r#"{"region":"us-east-1","userPoolId":"us-east-1_A","clientId":7}"#
+        ))
+        .starts_with("clientId: expected a string"));
         assert!(err_message(cfg(r#","clientSecret":"""#)).starts_with("clientSecret:"));
         assert!(err_message(cfg(r#","storage":"cookie""#)).starts_with("storage:"));
-        assert!(err_message(cfg(r#","endpoints":{"userPool":"localhost:9"}"#)).starts_with("endpoints.userPool:"));
-        assert!(err_message(cfg(r#","endpoints":{"userpool":"http://x"}"#)).starts_with("endpoints.userpool: is not a known option"));
+        assert!(
+            err_message(cfg(r#","endpoints":{"userPool":"localhost:9"}"#))
+                .starts_with("endpoints.userPool:")
+        );
+        assert!(err_message(cfg(r#","endpoints":{"userpool":"http://x"}"#))
+            .starts_with("endpoints.userpool: is not a known option"));
         assert!(err_message(cfg(r#","endpoints":"http://x""#)).starts_with("endpoints:"));
         assert!(err_message(cfg(r#","issuer":"ftp://x""#)).starts_with("issuer:"));
-        assert!(err_message(cfg(r#","hostedUi":{"domain":"https://d"}"#)).starts_with("hostedUi.redirectUri:"));
-        assert!(err_message(cfg(r#","hostedUi":{"domain":"https://d","redirectUri":"https://r","scope":[]}"#)).starts_with("hostedUi.scope:"));
-        assert!(err_message(cfg(r#","hostedUi":{"domain":"https://d","redirectUri":"https://r","scopes":["a b"]}"#)).starts_with("hostedUi.scopes:"));
-        assert!(err_message(cfg(r#","identityPoolId":"eu-west-1:0f0e0d0c-0b0a-0908-0706-050403020100""#)).starts_with("identityPoolId:"));
-        assert!(err_message(cfg(r#","identityPoolId":"us-east-1:nope""#)).starts_with("identityPoolId:"));
-        assert!(err_message(cfg(r#","refreshTokenRotation":"yes""#)).starts_with("refreshTokenRotation:"));
+        assert!(err_message(cfg(r#","hostedUi":{"domain":"https://d"}"#))
+            .starts_with("hostedUi.redirectUri:"));
+        assert!(err_message(cfg(
+            r#","hostedUi":{"domain":"https://d","redirectUri":"https://r","scope":[]}"#
+        ))
+        .starts_with("hostedUi.scope:"));
+        assert!(err_message(cfg(
+            r#","hostedUi":{"domain":"https://d","redirectUri":"https://r","scopes":["a b"]}"#
+        ))
+        .starts_with("hostedUi.scopes:"));
+        assert!(err_message(cfg(
+            r#","identityPoolId":"eu-west-1:0f0e0d0c-0b0a-0908-0706-050403020100""#
+        ))
+        .starts_with("identityPoolId:"));
+        assert!(err_message(cfg(r#","identityPoolId":"us-east-1:nope""#))
+            .starts_with("identityPoolId:"));
+        assert!(err_message(cfg(r#","refreshTokenRotation":"yes""#))
+            .starts_with("refreshTokenRotation:"));
         assert!(err_message(cfg(r#","totpIssuer":"a:b""#)).starts_with("totpIssuer:"));
     }
 

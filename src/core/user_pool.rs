@@ -32,7 +32,10 @@ pub struct ApiCall {
 
 impl ApiCall {
     fn new(operation: &'static str, body: JsonObject) -> Self {
-        ApiCall { operation, body: body.to_string() }
+        ApiCall {
+            operation,
+            body: body.to_string(),
+        }
     }
 
     /// The `X-Amz-Target` header value.
@@ -44,11 +47,16 @@ impl ApiCall {
 /// `SECRET_HASH`: Base64(HMAC-SHA256(key = client secret, message = username ‖ client id)),
 /// which Cognito requires on unauthenticated calls when the app client has a secret.
 pub fn secret_hash(client_secret: &str, username: &str, client_id: &str) -> String {
-    base64_encode(&hmac_sha256(client_secret.as_bytes(), &[username.as_bytes(), client_id.as_bytes()]))
+    base64_encode(&hmac_sha256(
+        client_secret.as_bytes(),
+        &[username.as_bytes(), client_id.as_bytes()],
+    ))
 }
 
 fn hash_for(cfg: &Config, username: &str) -> Option<String> {
-    cfg.client_secret.as_deref().map(|s| secret_hash(s, username, &cfg.client_id))
+    cfg.client_secret
+        .as_deref()
+        .map(|s| secret_hash(s, username, &cfg.client_id))
 }
 
 /// How an authenticated call proves who is calling: a signed-in user's access token, or the
@@ -73,7 +81,10 @@ impl Caller<'_> {
 fn initiate(cfg: &Config, flow: &str, params: JsonObject) -> ApiCall {
     ApiCall::new(
         "InitiateAuth",
-        JsonObject::new().str("AuthFlow", flow).str("ClientId", &cfg.client_id).obj("AuthParameters", params),
+        JsonObject::new()
+            .str("AuthFlow", flow)
+            .str("ClientId", &cfg.client_id)
+            .obj("AuthParameters", params),
     )
 }
 
@@ -83,7 +94,10 @@ pub fn initiate_srp(cfg: &Config, username: &str, srp_a_hex: &str) -> ApiCall {
     initiate(
         cfg,
         "USER_SRP_AUTH",
-        JsonObject::new().str("USERNAME", username).str("SRP_A", srp_a_hex).opt_str("SECRET_HASH", hash.as_deref()),
+        JsonObject::new()
+            .str("USERNAME", username)
+            .str("SRP_A", srp_a_hex)
+            .opt_str("SECRET_HASH", hash.as_deref()),
     )
 }
 
@@ -107,7 +121,9 @@ pub fn initiate_refresh(cfg: &Config, refresh_token: &str, username: &str) -> Ap
     initiate(
         cfg,
         "REFRESH_TOKEN_AUTH",
-        JsonObject::new().str("REFRESH_TOKEN", refresh_token).opt_str("SECRET_HASH", hash.as_deref()),
+        JsonObject::new()
+            .str("REFRESH_TOKEN", refresh_token)
+            .opt_str("SECRET_HASH", hash.as_deref()),
     )
 }
 
@@ -158,18 +174,29 @@ pub fn associate_software_token(caller: Caller<'_>) -> ApiCall {
 pub fn verify_software_token(caller: Caller<'_>, code: &str, device_name: Option<&str>) -> ApiCall {
     ApiCall::new(
         "VerifySoftwareToken",
-        caller.add(JsonObject::new()).str("UserCode", code).opt_str("FriendlyDeviceName", device_name),
+        caller
+            .add(JsonObject::new())
+            .str("UserCode", code)
+            .opt_str("FriendlyDeviceName", device_name),
     )
 }
 
 fn attribute_list(attributes: &[(String, String)]) -> Json {
     Json::Array(
-        attributes.iter().map(|(n, v)| JsonObject::new().str("Name", n).str("Value", v).build()).collect(),
+        attributes
+            .iter()
+            .map(|(n, v)| JsonObject::new().str("Name", n).str("Value", v).build())
+            .collect(),
     )
 }
 
 /// `SignUp`.
-pub fn sign_up(cfg: &Config, username: &str, password: &str, attributes: &[(String, String)]) -> ApiCall {
+pub fn sign_up(
+    cfg: &Config,
+    username: &str,
+    password: &str,
+    attributes: &[(String, String)],
+) -> ApiCall {
     let hash = hash_for(cfg, username);
     ApiCall::new(
         "SignUp",
@@ -184,12 +211,18 @@ pub fn sign_up(cfg: &Config, username: &str, password: &str, attributes: &[(Stri
 
 fn client_and_user(cfg: &Config, username: &str) -> JsonObject {
     let hash = hash_for(cfg, username);
-    JsonObject::new().str("ClientId", &cfg.client_id).opt_str("SecretHash", hash.as_deref()).str("Username", username)
+    JsonObject::new()
+        .str("ClientId", &cfg.client_id)
+        .opt_str("SecretHash", hash.as_deref())
+        .str("Username", username)
 }
 
 /// `ConfirmSignUp` with the code Cognito sent.
 pub fn confirm_sign_up(cfg: &Config, username: &str, code: &str) -> ApiCall {
-    ApiCall::new("ConfirmSignUp", client_and_user(cfg, username).str("ConfirmationCode", code))
+    ApiCall::new(
+        "ConfirmSignUp",
+        client_and_user(cfg, username).str("ConfirmationCode", code),
+    )
 }
 
 /// `ResendConfirmationCode`.
@@ -203,10 +236,17 @@ pub fn forgot_password(cfg: &Config, username: &str) -> ApiCall {
 }
 
 /// `ConfirmForgotPassword` with the reset code and the new password.
-pub fn confirm_forgot_password(cfg: &Config, username: &str, code: &str, new_password: &str) -> ApiCall {
+pub fn confirm_forgot_password(
+    cfg: &Config,
+    username: &str,
+    code: &str,
+    new_password: &str,
+) -> ApiCall {
     ApiCall::new(
         "ConfirmForgotPassword",
-        client_and_user(cfg, username).str("ConfirmationCode", code).str("Password", new_password),
+        client_and_user(cfg, username)
+            .str("ConfirmationCode", code)
+            .str("Password", new_password),
     )
 }
 
@@ -223,12 +263,18 @@ pub fn change_password(access_token: &str, old_password: &str, new_password: &st
 
 /// `GetUser`: the signed-in user's attributes.
 pub fn get_user(access_token: &str) -> ApiCall {
-    ApiCall::new("GetUser", JsonObject::new().str("AccessToken", access_token))
+    ApiCall::new(
+        "GetUser",
+        JsonObject::new().str("AccessToken", access_token),
+    )
 }
 
 /// `GlobalSignOut`: invalidates every refresh token of the user.
 pub fn global_sign_out(access_token: &str) -> ApiCall {
-    ApiCall::new("GlobalSignOut", JsonObject::new().str("AccessToken", access_token))
+    ApiCall::new(
+        "GlobalSignOut",
+        JsonObject::new().str("AccessToken", access_token),
+    )
 }
 
 /// `RevokeToken`: revokes a refresh token and the access tokens issued from it.
@@ -274,12 +320,16 @@ impl MfaType {
 
     /// From the SDK's name.
     pub fn from_js_name(s: &str) -> Option<MfaType> {
-        [MfaType::Totp, MfaType::Sms, MfaType::Email].into_iter().find(|m| m.js_name() == s)
+        [MfaType::Totp, MfaType::Sms, MfaType::Email]
+            .into_iter()
+            .find(|m| m.js_name() == s)
     }
 
     /// From Cognito's challenge name.
     pub fn from_challenge_name(s: &str) -> Option<MfaType> {
-        [MfaType::Totp, MfaType::Sms, MfaType::Email].into_iter().find(|m| m.challenge_name() == s)
+        [MfaType::Totp, MfaType::Sms, MfaType::Email]
+            .into_iter()
+            .find(|m| m.challenge_name() == s)
     }
 }
 
@@ -314,7 +364,11 @@ pub fn set_mfa_preference(
     email: Option<MfaPreference>,
 ) -> ApiCall {
     let mut o = JsonObject::new().str("AccessToken", access_token);
-    for (key, pref) in [("SoftwareTokenMfaSettings", totp), ("SMSMfaSettings", sms), ("EmailMfaSettings", email)] {
+    for (key, pref) in [
+        ("SoftwareTokenMfaSettings", totp),
+        ("SMSMfaSettings", sms),
+        ("EmailMfaSettings", email),
+    ] {
         if let Some(p) = pref {
             o = o.obj(
                 key,
@@ -332,12 +386,25 @@ pub fn set_mfa_preference(
 /// `namespace#` prefix) with its `message` and the HTTP status. An answer that is neither is an
 /// `InvalidResponse` carrying the status.
 pub fn parse_response(status: u16, body: &str) -> Result<Json> {
-    let parsed = if body.trim().is_empty() { Ok(Json::Object(Vec::new())) } else { Json::parse(body) };
+    let parsed = if body.trim().is_empty() {
+        Ok(Json::Object(Vec::new()))
+    } else {
+        Json::parse(body)
+    };
     if (200..300).contains(&status) {
-        return parsed.map_err(|e| Error::response(&concat("the user-pool API answered with malformed JSON: ", &e.message)));
+        return parsed.map_err(|e| {
+            Error::response(&concat(
+                "the user-pool API answered with malformed JSON: ",
+                &e.message,
+            ))
+        });
     }
     if let Ok(json) = &parsed {
-        if let Some(kind) = json.get("__type").and_then(Json::as_str).filter(|k| !k.is_empty()) {
+        if let Some(kind) = json
+            .get("__type")
+            .and_then(Json::as_str)
+            .filter(|k| !k.is_empty())
+        {
             let message = json
                 .get("message")
                 .or_else(|| json.get("Message"))
@@ -379,18 +446,25 @@ pub struct Challenge {
 impl Challenge {
     /// The challenge parameter `key`, when present.
     pub fn param(&self, key: &str) -> Option<&str> {
-        self.params.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.params
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     /// The challenge parameter `key`; `InvalidResponse` naming it when missing.
     pub fn required(&self, key: &str) -> Result<&str> {
-        self.param(key).ok_or_else(|| Error::response(&concat("challenge parameter missing: ", key)))
+        self.param(key)
+            .ok_or_else(|| Error::response(&concat("challenge parameter missing: ", key)))
     }
 
     /// The user the challenge is for, as Cognito names it (`USER_ID_FOR_SRP`, else `USERNAME`),
     /// falling back to `fallback` (the name the user signed in with).
     pub fn username<'a>(&'a self, fallback: &'a str) -> &'a str {
-        self.param("USER_ID_FOR_SRP").or_else(|| self.param("USERNAME")).unwrap_or(fallback)
+        self.param("USER_ID_FOR_SRP")
+            .or_else(|| self.param("USERNAME"))
+            .unwrap_or(fallback)
     }
 }
 
@@ -443,7 +517,9 @@ pub struct CodeDelivery {
 
 impl CodeDelivery {
     fn is_empty(&self) -> bool {
-        self.delivery_medium.is_none() && self.destination.is_none() && self.attribute_name.is_none()
+        self.delivery_medium.is_none()
+            && self.destination.is_none()
+            && self.attribute_name.is_none()
     }
 
     fn to_json(&self) -> JsonObject {
@@ -456,7 +532,9 @@ impl CodeDelivery {
 
 /// `CodeDeliveryDetails` of an answer, when present.
 pub fn parse_code_delivery(json: &Json) -> Result<Option<CodeDelivery>> {
-    let Some(d) = json.opt_object_field("CodeDeliveryDetails")? else { return Ok(None) };
+    let Some(d) = json.opt_object_field("CodeDeliveryDetails")? else {
+        return Ok(None);
+    };
     let c = CodeDelivery {
         delivery_medium: d.opt_str_field("DeliveryMedium")?.map(str::to_string),
         destination: d.opt_str_field("Destination")?.map(str::to_string),
@@ -468,7 +546,9 @@ pub fn parse_code_delivery(json: &Json) -> Result<Option<CodeDelivery>> {
 /// The JSON the SDK returns for a code delivery: `{"codeDelivery": {...}}` or `{}`.
 pub fn code_delivery_result(delivery: Option<&CodeDelivery>) -> String {
     match delivery {
-        Some(d) => JsonObject::new().obj("codeDelivery", d.to_json()).to_string(),
+        Some(d) => JsonObject::new()
+            .obj("codeDelivery", d.to_json())
+            .to_string(),
         None => "{}".to_string(),
     }
 }
@@ -496,7 +576,9 @@ pub fn parse_sign_up(json: &Json) -> Result<SignUpResult> {
 impl SignUpResult {
     /// The JSON the SDK returns: `{ userConfirmed, userSub, codeDelivery? }`.
     pub fn to_json(&self) -> String {
-        let mut o = JsonObject::new().bool("userConfirmed", self.user_confirmed).str("userSub", &self.user_sub);
+        let mut o = JsonObject::new()
+            .bool("userConfirmed", self.user_confirmed)
+            .str("userSub", &self.user_sub);
         if let Some(d) = &self.code_delivery {
             o = o.obj("codeDelivery", d.to_json());
         }
@@ -509,7 +591,10 @@ impl SignUpResult {
 pub fn user_attributes_json(json: &Json) -> Result<String> {
     let mut o = JsonObject::new();
     for a in json.opt_array_field("UserAttributes")?.unwrap_or(&[]) {
-        o = o.str(a.str_field("Name")?, a.opt_str_field("Value")?.unwrap_or(""));
+        o = o.str(
+            a.str_field("Name")?,
+            a.opt_str_field("Value")?.unwrap_or(""),
+        );
     }
     Ok(o.to_string())
 }
@@ -517,7 +602,10 @@ pub fn user_attributes_json(json: &Json) -> Result<String> {
 /// Reads `AssociateSoftwareToken`'s answer: the TOTP secret (base32) and, during sign-in, the
 /// new `Session`.
 pub fn parse_associate(json: &Json) -> Result<(String, Option<String>)> {
-    Ok((json.str_field("SecretCode")?.to_string(), json.opt_str_field("Session")?.map(str::to_string)))
+    Ok((
+        json.str_field("SecretCode")?.to_string(),
+        json.opt_str_field("Session")?.map(str::to_string),
+    ))
 }
 
 /// Reads `VerifySoftwareToken`'s answer: the new `Session` when it succeeded; an `InvalidResponse`
@@ -548,7 +636,9 @@ pub fn otpauth_uri(issuer: &str, account: &str, secret: &str) -> String {
 
 /// The JSON the SDK returns for a new TOTP secret: `{ secret, otpauthUri }`.
 pub fn totp_setup_json(issuer: &str, account: &str, secret: &str) -> JsonObject {
-    JsonObject::new().str("secret", secret).str("otpauthUri", &otpauth_uri(issuer, account, secret))
+    JsonObject::new()
+        .str("secret", secret)
+        .str("otpauthUri", &otpauth_uri(issuer, account, secret))
 }
 
 /// A step of sign-in, as the app sees it.
@@ -622,16 +712,28 @@ impl Step {
         let o = JsonObject::new().str("step", self.name());
         let o = match self {
             Step::Done | Step::MfaTotp => o,
-            Step::NewPasswordRequired { required_attributes } => {
-                o.str_array("requiredAttributes", required_attributes.iter().map(String::as_str))
+            Step::NewPasswordRequired {
+                required_attributes,
+            } => o.str_array(
+                "requiredAttributes",
+                required_attributes.iter().map(String::as_str),
+            ),
+            Step::MfaSms { code_delivery } | Step::MfaEmail { code_delivery } => {
+                match code_delivery {
+                    Some(d) => o.obj("codeDelivery", d.to_json()),
+                    None => o,
+                }
             }
-            Step::MfaSms { code_delivery } | Step::MfaEmail { code_delivery } => match code_delivery {
-                Some(d) => o.obj("codeDelivery", d.to_json()),
-                None => o,
-            },
-            Step::MfaSetupTotp { secret, otpauth_uri } => o.str("secret", secret).str("otpauthUri", otpauth_uri),
-            Step::SelectMfaType { allowed } => o.str_array("allowedMfaTypes", allowed.iter().map(|m| m.js_name())),
-            Step::ConfirmSignUp { username } | Step::ResetPassword { username } => o.str("username", username),
+            Step::MfaSetupTotp {
+                secret,
+                otpauth_uri,
+            } => o.str("secret", secret).str("otpauthUri", otpauth_uri),
+            Step::SelectMfaType { allowed } => {
+                o.str_array("allowedMfaTypes", allowed.iter().map(|m| m.js_name()))
+            }
+            Step::ConfirmSignUp { username } | Step::ResetPassword { username } => {
+                o.str("username", username)
+            }
         };
         o.to_string()
     }
@@ -640,8 +742,15 @@ impl Step {
 /// A challenge parameter holding a JSON array of strings as text (`requiredAttributes`,
 /// `MFAS_CAN_CHOOSE`, `MFAS_CAN_SETUP`).
 fn string_list(ch: &Challenge, key: &str) -> Result<Vec<String>> {
-    let Some(text) = ch.param(key) else { return Ok(Vec::new()) };
-    let bad = || Error::response(&concat("challenge parameter is not a list of strings: ", key));
+    let Some(text) = ch.param(key) else {
+        return Ok(Vec::new());
+    };
+    let bad = || {
+        Error::response(&concat(
+            "challenge parameter is not a list of strings: ",
+            key,
+        ))
+    };
     let json = Json::parse(text).map_err(|_| bad())?;
     let mut out = Vec::new();
     for v in json.as_array().ok_or_else(bad)? {
@@ -656,22 +765,35 @@ fn string_list(ch: &Challenge, key: &str) -> Result<Vec<String>> {
 pub fn step_for_challenge(ch: &Challenge) -> Result<Step> {
     let delivery = || {
         let d = CodeDelivery {
-            delivery_medium: ch.param("CODE_DELIVERY_DELIVERY_MEDIUM").map(str::to_string),
+            delivery_medium: ch
+                .param("CODE_DELIVERY_DELIVERY_MEDIUM")
+                .map(str::to_string),
             destination: ch.param("CODE_DELIVERY_DESTINATION").map(str::to_string),
             attribute_name: None,
         };
-        if d.is_empty() { None } else { Some(d) }
+        if d.is_empty() {
+            None
+        } else {
+            Some(d)
+        }
     };
     Ok(match ch.name.as_str() {
         "NEW_PASSWORD_REQUIRED" => Step::NewPasswordRequired {
             required_attributes: string_list(ch, "requiredAttributes")?
                 .into_iter()
-                .map(|a| a.strip_prefix("userAttributes.").map_or(a.clone(), str::to_string))
+                .map(|a| {
+                    a.strip_prefix("userAttributes.")
+                        .map_or(a.clone(), str::to_string)
+                })
                 .collect(),
         },
         "SOFTWARE_TOKEN_MFA" => Step::MfaTotp,
-        "SMS_MFA" | "SMS_OTP" => Step::MfaSms { code_delivery: delivery() },
-        "EMAIL_OTP" => Step::MfaEmail { code_delivery: delivery() },
+        "SMS_MFA" | "SMS_OTP" => Step::MfaSms {
+            code_delivery: delivery(),
+        },
+        "EMAIL_OTP" => Step::MfaEmail {
+            code_delivery: delivery(),
+        },
         "SELECT_MFA_TYPE" => {
             let mut allowed = Vec::new();
             for name in string_list(ch, "MFAS_CAN_CHOOSE")? {
@@ -680,11 +802,18 @@ pub fn step_for_challenge(ch: &Challenge) -> Result<Step> {
                 }
             }
             if allowed.is_empty() {
-                return Err(Error::response("SELECT_MFA_TYPE offers no factor the SDK supports"));
+                return Err(Error::response(
+                    "SELECT_MFA_TYPE offers no factor the SDK supports",
+                ));
             }
             Step::SelectMfaType { allowed }
         }
-        _ => return Err(Error::response(&concat("unsupported sign-in challenge: ", &ch.name))),
+        _ => {
+            return Err(Error::response(&concat(
+                "unsupported sign-in challenge: ",
+                &ch.name,
+            )))
+        }
     })
 }
 
@@ -695,7 +824,9 @@ pub fn mfa_setup_supported(ch: &Challenge) -> Result<()> {
     if can.is_empty() || can.iter().any(|m| m == "SOFTWARE_TOKEN_MFA") {
         Ok(())
     } else {
-        Err(Error::response("MFA_SETUP requires a factor the SDK cannot set up (only TOTP is supported)"))
+        Err(Error::response(
+            "MFA_SETUP requires a factor the SDK cannot set up (only TOTP is supported)",
+        ))
     }
 }
 
@@ -715,8 +846,12 @@ pub fn code_answer_key(challenge: &str) -> Option<&'static str> {
 /// `RESET_PASSWORD`.
 pub fn step_for_sign_in_error(err: &Error, username: &str) -> Option<Step> {
     match err.name() {
-        "UserNotConfirmedException" => Some(Step::ConfirmSignUp { username: username.to_string() }),
-        "PasswordResetRequiredException" => Some(Step::ResetPassword { username: username.to_string() }),
+        "UserNotConfirmedException" => Some(Step::ConfirmSignUp {
+            username: username.to_string(),
+        }),
+        "PasswordResetRequiredException" => Some(Step::ResetPassword {
+            username: username.to_string(),
+        }),
         _ => None,
     }
 }
@@ -726,7 +861,9 @@ mod tests {
     use super::*;
 
     fn cfg(secret: bool) -> Config {
-        let mut t = String::from(r#"{"region":"us-east-1","userPoolId":"us-east-1_AbC123","clientId":"client1""#);
+        let mut t = String::from(
+            r#"{"region":"us-east-1","userPoolId":"us-east-1_AbC123","clientId":"client1""#,
+        );
         if secret {
             t.push_str(r#","clientSecret":"topsecret""#);
         }
@@ -738,7 +875,10 @@ mod tests {
     fn secret_hash_known_answer() {
         // Computed independently: python3 -c "import hmac,hashlib,base64;
         //   print(base64.b64encode(hmac.new(b'topsecret', b'alice'+b'client1', hashlib.sha256).digest()).decode())"
-        assert_eq!(secret_hash("topsecret", "alice", "client1"), "rkyQQ38Dncrof8sfhVupxuUBJOEMBbho46b6SbVue7s=");
+        assert_eq!(
+            secret_hash("topsecret", "alice", "client1"),
+            "rkyQQ38Dncrof8sfhVupxuUBJOEMBbho46b6SbVue7s="
+        );
     }
 
     #[test]
@@ -761,17 +901,32 @@ mod tests {
             r#"{"AuthFlow":"REFRESH_TOKEN_AUTH","ClientId":"client1","AuthParameters":{"REFRESH_TOKEN":"rt","SECRET_HASH":"rkyQQ38Dncrof8sfhVupxuUBJOEMBbho46b6SbVue7s="}}"#
         );
         let c = get_tokens_from_refresh_token(&cfg(true), "rt");
-        assert_eq!(c.body, r#"{"RefreshToken":"rt","ClientId":"client1","ClientSecret":"topsecret"}"#);
+        assert_eq!(
+            c.body,
+            r#"{"RefreshToken":"rt","ClientId":"client1","ClientSecret":"topsecret"}"#
+        );
     }
 
     #[test]
     fn challenge_answer_uses_the_servers_username_for_secret_hash() {
-        let c = respond_to_challenge(&cfg(true), "PASSWORD_VERIFIER", None, "alice", &[("TIMESTAMP", "t")]);
+        let c = respond_to_challenge(
+            &cfg(true),
+            "PASSWORD_VERIFIER",
+            None,
+            "alice",
+            &[("TIMESTAMP", "t")],
+        );
         assert_eq!(
             c.body,
             r#"{"ChallengeName":"PASSWORD_VERIFIER","ClientId":"client1","ChallengeResponses":{"USERNAME":"alice","TIMESTAMP":"t","SECRET_HASH":"rkyQQ38Dncrof8sfhVupxuUBJOEMBbho46b6SbVue7s="}}"#
         );
-        let c = respond_to_challenge(&cfg(false), "SOFTWARE_TOKEN_MFA", Some("S"), "bob", &[("SOFTWARE_TOKEN_MFA_CODE", "123456")]);
+        let c = respond_to_challenge(
+            &cfg(false),
+            "SOFTWARE_TOKEN_MFA",
+            Some("S"),
+            "bob",
+            &[("SOFTWARE_TOKEN_MFA_CODE", "123456")],
+        );
         assert_eq!(
             c.body,
             r#"{"ChallengeName":"SOFTWARE_TOKEN_MFA","ClientId":"client1","Session":"S","ChallengeResponses":{"USERNAME":"bob","SOFTWARE_TOKEN_MFA_CODE":"123456"}}"#
@@ -789,8 +944,14 @@ mod tests {
             confirm_sign_up(&cfg(true), "alice", "123").body,
             r#"{"ClientId":"client1","SecretHash":"rkyQQ38Dncrof8sfhVupxuUBJOEMBbho46b6SbVue7s=","Username":"alice","ConfirmationCode":"123"}"#
         );
-        assert_eq!(resend_confirmation_code(&cfg(false), "a").body, r#"{"ClientId":"client1","Username":"a"}"#);
-        assert_eq!(forgot_password(&cfg(false), "a").operation, "ForgotPassword");
+        assert_eq!(
+            resend_confirmation_code(&cfg(false), "a").body,
+            r#"{"ClientId":"client1","Username":"a"}"#
+        );
+        assert_eq!(
+            forgot_password(&cfg(false), "a").operation,
+            "ForgotPassword"
+        );
         assert_eq!(
             confirm_forgot_password(&cfg(false), "a", "1", "n").body,
             r#"{"ClientId":"client1","Username":"a","ConfirmationCode":"1","Password":"n"}"#
@@ -801,34 +962,61 @@ mod tests {
         );
         assert_eq!(get_user("AT").body, r#"{"AccessToken":"AT"}"#);
         assert_eq!(global_sign_out("AT").operation, "GlobalSignOut");
-        assert_eq!(revoke_token(&cfg(false), "RT").body, r#"{"Token":"RT","ClientId":"client1"}"#);
-        assert_eq!(associate_software_token(Caller::Session("S")).body, r#"{"Session":"S"}"#);
+        assert_eq!(
+            revoke_token(&cfg(false), "RT").body,
+            r#"{"Token":"RT","ClientId":"client1"}"#
+        );
+        assert_eq!(
+            associate_software_token(Caller::Session("S")).body,
+            r#"{"Session":"S"}"#
+        );
         assert_eq!(
             verify_software_token(Caller::AccessToken("AT"), "123456", Some("phone")).body,
             r#"{"AccessToken":"AT","UserCode":"123456","FriendlyDeviceName":"phone"}"#
         );
         assert_eq!(
-            set_mfa_preference("AT", Some(MfaPreference::Preferred), None, Some(MfaPreference::Disabled)).body,
+            set_mfa_preference(
+                "AT",
+                Some(MfaPreference::Preferred),
+                None,
+                Some(MfaPreference::Disabled)
+            )
+            .body,
             r#"{"AccessToken":"AT","SoftwareTokenMfaSettings":{"Enabled":true,"PreferredMfa":true},"EmailMfaSettings":{"Enabled":false,"PreferredMfa":false}}"#
         );
     }
 
     #[test]
     fn errors_are_named_by_type() {
-        let e = parse_response(400, r#"{"__type":"NotAuthorizedException","message":"Incorrect username or password."}"#)
-            .unwrap_err();
+        let e = parse_response(
+            400,
+            r#"{"__type":"NotAuthorizedException","message":"Incorrect username or password."}"#,
+        )
+        .unwrap_err();
         assert_eq!(e.name(), "NotAuthorizedException");
         assert_eq!(e.message, "Incorrect username or password.");
         assert_eq!(e.status, Some(400));
-        let e = parse_response(400, r#"{"__type":"com.amazonaws#CodeMismatchException","Message":"Invalid code"}"#)
-            .unwrap_err();
-        assert_eq!((e.name(), e.message.as_str()), ("CodeMismatchException", "Invalid code"));
+        let e = parse_response(
+            400,
+            r#"{"__type":"com.amazonaws#CodeMismatchException","Message":"Invalid code"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            (e.name(), e.message.as_str()),
+            ("CodeMismatchException", "Invalid code")
+        );
         let e = parse_response(502, "<html>bad gateway</html>").unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidResponse);
         assert_eq!(e.status, Some(502));
-        assert_eq!(e.message, "the user-pool API answered HTTP 502 without an error type");
+        assert_eq!(
+            e.message,
+            "the user-pool API answered HTTP 502 without an error type"
+        );
         assert_eq!(parse_response(200, "").unwrap(), Json::Object(Vec::new()));
-        assert_eq!(parse_response(200, "{nope").unwrap_err().code, ErrorCode::InvalidResponse);
+        assert_eq!(
+            parse_response(200, "{nope").unwrap_err().code,
+            ErrorCode::InvalidResponse
+        );
     }
 
     #[test]
@@ -844,23 +1032,37 @@ mod tests {
             })
         );
         let j = Json::parse(r#"{"ChallengeName":"PASSWORD_VERIFIER","ChallengeParameters":{"SALT":"ab","USER_ID_FOR_SRP":"uid","USERNAME":"uname"}}"#).unwrap();
-        let AuthOutcome::Challenge(ch) = parse_auth_outcome(&j).unwrap() else { panic!("challenge expected") };
+        let AuthOutcome::Challenge(ch) = parse_auth_outcome(&j).unwrap() else {
+            panic!("challenge expected")
+        };
         assert_eq!(ch.name, "PASSWORD_VERIFIER");
         assert_eq!(ch.session, None);
         assert_eq!(ch.username("typed"), "uid");
         assert_eq!(ch.required("SALT").unwrap(), "ab");
-        assert_eq!(ch.required("SRP_B").unwrap_err().message, "challenge parameter missing: SRP_B");
+        assert_eq!(
+            ch.required("SRP_B").unwrap_err().message,
+            "challenge parameter missing: SRP_B"
+        );
         let j = Json::parse(r#"{"AuthenticationResult":{"AccessToken":"a"}}"#).unwrap();
-        assert_eq!(parse_auth_outcome(&j).unwrap_err().code, ErrorCode::InvalidResponse);
+        assert_eq!(
+            parse_auth_outcome(&j).unwrap_err().code,
+            ErrorCode::InvalidResponse
+        );
         let j = Json::parse(r#"{}"#).unwrap();
-        assert_eq!(parse_auth_outcome(&j).unwrap_err().code, ErrorCode::InvalidResponse);
+        assert_eq!(
+            parse_auth_outcome(&j).unwrap_err().code,
+            ErrorCode::InvalidResponse
+        );
     }
 
     fn challenge(name: &str, params: &[(&str, &str)]) -> Challenge {
         Challenge {
             name: name.into(),
             session: Some("S".into()),
-            params: params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            params: params
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
         }
     }
 
@@ -868,31 +1070,76 @@ mod tests {
     fn challenges_map_to_steps() {
         let s = step_for_challenge(&challenge(
             "NEW_PASSWORD_REQUIRED",
-            &[("requiredAttributes", r#"["userAttributes.email","userAttributes.name"]"#), ("userAttributes", "{}")],
+            &[
+                (
+                    "requiredAttributes",
+                    r#"["userAttributes.email","userAttributes.name"]"#,
+                ),
+                ("userAttributes", "{}"),
+            ],
         ))
         .unwrap();
-        assert_eq!(s.to_json(), r#"{"step":"NEW_PASSWORD_REQUIRED","requiredAttributes":["email","name"]}"#);
-        assert_eq!(step_for_challenge(&challenge("SOFTWARE_TOKEN_MFA", &[])).unwrap().to_json(), r#"{"step":"MFA_TOTP"}"#);
+        assert_eq!(
+            s.to_json(),
+            r#"{"step":"NEW_PASSWORD_REQUIRED","requiredAttributes":["email","name"]}"#
+        );
+        assert_eq!(
+            step_for_challenge(&challenge("SOFTWARE_TOKEN_MFA", &[]))
+                .unwrap()
+                .to_json(),
+            r#"{"step":"MFA_TOTP"}"#
+        );
         let s = step_for_challenge(&challenge(
             "SMS_MFA",
-            &[("CODE_DELIVERY_DELIVERY_MEDIUM", "SMS"), ("CODE_DELIVERY_DESTINATION", "+*******1234")],
+            &[
+                ("CODE_DELIVERY_DELIVERY_MEDIUM", "SMS"),
+                ("CODE_DELIVERY_DESTINATION", "+*******1234"),
+            ],
         ))
         .unwrap();
         assert_eq!(
             s.to_json(),
             r#"{"step":"MFA_SMS","codeDelivery":{"deliveryMedium":"SMS","destination":"+*******1234"}}"#
         );
-        assert_eq!(step_for_challenge(&challenge("EMAIL_OTP", &[])).unwrap().to_json(), r#"{"step":"MFA_EMAIL"}"#);
-        let s = step_for_challenge(&challenge("SELECT_MFA_TYPE", &[("MFAS_CAN_CHOOSE", r#"["SMS_MFA","SOFTWARE_TOKEN_MFA","WEBAUTHN"]"#)]))
-            .unwrap();
-        assert_eq!(s.to_json(), r#"{"step":"SELECT_MFA_TYPE","allowedMfaTypes":["SMS","TOTP"]}"#);
-        assert!(step_for_challenge(&challenge("SELECT_MFA_TYPE", &[("MFAS_CAN_CHOOSE", "nope")])).is_err());
         assert_eq!(
-            step_for_challenge(&challenge("CUSTOM_CHALLENGE", &[])).unwrap_err().message,
+            step_for_challenge(&challenge("EMAIL_OTP", &[]))
+                .unwrap()
+                .to_json(),
+            r#"{"step":"MFA_EMAIL"}"#
+        );
+        let s = step_for_challenge(&challenge(
+            "SELECT_MFA_TYPE",
+            &[(
+                "MFAS_CAN_CHOOSE",
+                r#"["SMS_MFA","SOFTWARE_TOKEN_MFA","WEBAUTHN"]"#,
+            )],
+        ))
+        .unwrap();
+        assert_eq!(
+            s.to_json(),
+            r#"{"step":"SELECT_MFA_TYPE","allowedMfaTypes":["SMS","TOTP"]}"#
+        );
+        assert!(step_for_challenge(&challenge(
+            "SELECT_MFA_TYPE",
+            &[("MFAS_CAN_CHOOSE", "nope")]
+        ))
+        .is_err());
+        assert_eq!(
+            step_for_challenge(&challenge("CUSTOM_CHALLENGE", &[]))
+                .unwrap_err()
+                .message,
             "unsupported sign-in challenge: CUSTOM_CHALLENGE"
         );
-        assert!(mfa_setup_supported(&challenge("MFA_SETUP", &[("MFAS_CAN_SETUP", r#"["SMS_MFA","SOFTWARE_TOKEN_MFA"]"#)])).is_ok());
-        assert!(mfa_setup_supported(&challenge("MFA_SETUP", &[("MFAS_CAN_SETUP", r#"["EMAIL_OTP"]"#)])).is_err());
+        assert!(mfa_setup_supported(&challenge(
+            "MFA_SETUP",
+            &[("MFAS_CAN_SETUP", r#"["SMS_MFA","SOFTWARE_TOKEN_MFA"]"#)]
+        ))
+        .is_ok());
+        assert!(mfa_setup_supported(&challenge(
+            "MFA_SETUP",
+            &[("MFAS_CAN_SETUP", r#"["EMAIL_OTP"]"#)]
+        ))
+        .is_err());
         assert_eq!(code_answer_key("SMS_MFA"), Some("SMS_MFA_CODE"));
         assert_eq!(code_answer_key("NEW_PASSWORD_REQUIRED"), None);
     }
@@ -900,9 +1147,15 @@ mod tests {
     #[test]
     fn sign_in_refusals_that_are_steps() {
         let e = Error::service("UserNotConfirmedException", "User is not confirmed.", 400);
-        assert_eq!(step_for_sign_in_error(&e, "al").unwrap().to_json(), r#"{"step":"CONFIRM_SIGN_UP","username":"al"}"#);
+        assert_eq!(
+            step_for_sign_in_error(&e, "al").unwrap().to_json(),
+            r#"{"step":"CONFIRM_SIGN_UP","username":"al"}"#
+        );
         let e = Error::service("PasswordResetRequiredException", "reset", 400);
-        assert_eq!(step_for_sign_in_error(&e, "al").unwrap().name(), "RESET_PASSWORD");
+        assert_eq!(
+            step_for_sign_in_error(&e, "al").unwrap().name(),
+            "RESET_PASSWORD"
+        );
         let e = Error::service("NotAuthorizedException", "no", 400);
         assert_eq!(step_for_sign_in_error(&e, "al"), None);
     }
@@ -922,10 +1175,19 @@ mod tests {
             parse_sign_up(&j).unwrap().to_json(),
             r#"{"userConfirmed":false,"userSub":"sub-1","codeDelivery":{"deliveryMedium":"EMAIL","destination":"a***@e***","attributeName":"email"}}"#
         );
-        let j = Json::parse(r#"{"Username":"u","UserAttributes":[{"Name":"sub","Value":"s"},{"Name":"custom:team","Value":"red"}]}"#).unwrap();
-        assert_eq!(user_attributes_json(&j).unwrap(), r#"{"sub":"s","custom:team":"red"}"#);
+        let j = Json::parse(
+            r#"{"Username":"u","UserAttributes":[{"Name":"sub","Value":"s"},{"Name":"custom:team","Value":"red"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            user_attributes_json(&j).unwrap(),
+            r#"{"sub":"s","custom:team":"red"}"#
+        );
         let j = Json::parse(r#"{"Status":"ERROR"}"#).unwrap();
-        assert_eq!(parse_verify(&j).unwrap_err().name(), "EnableSoftwareTokenMFAException");
+        assert_eq!(
+            parse_verify(&j).unwrap_err().name(),
+            "EnableSoftwareTokenMFAException"
+        );
         let j = Json::parse(r#"{"Status":"SUCCESS","Session":"S2"}"#).unwrap();
         assert_eq!(parse_verify(&j).unwrap().as_deref(), Some("S2"));
         assert_eq!(code_delivery_result(None), "{}");

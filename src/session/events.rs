@@ -22,7 +22,12 @@ pub enum AuthEvent {
     RefreshFailed,
 }
 
-const ALL: [AuthEvent; 4] = [AuthEvent::SignedIn, AuthEvent::SignedOut, AuthEvent::TokenRefreshed, AuthEvent::RefreshFailed];
+const ALL: [AuthEvent; 4] = [
+    AuthEvent::SignedIn,
+    AuthEvent::SignedOut,
+    AuthEvent::TokenRefreshed,
+    AuthEvent::RefreshFailed,
+];
 
 impl AuthEvent {
     /// The event's name as apps spell it: `signedIn`, `signedOut`, `tokenRefreshed`,
@@ -39,7 +44,10 @@ impl AuthEvent {
     /// The event named `name`; `InvalidParameter` for any other name.
     pub fn from_name(name: &str) -> Result<AuthEvent> {
         ALL.into_iter().find(|e| e.name() == name).ok_or_else(|| {
-            Error::param("event", "expected 'signedIn', 'signedOut', 'tokenRefreshed' or 'refreshFailed'")
+            Error::param(
+                "event",
+                "expected 'signedIn', 'signedOut', 'tokenRefreshed' or 'refreshFailed'",
+            )
         })
     }
 }
@@ -74,8 +82,13 @@ impl Listeners {
     /// Calls every listener of `event`, in registration order. The list is copied first, so
     /// listeners may add or remove listeners while being called.
     pub fn emit(&self, event: AuthEvent, error: Option<&Error>) {
-        let targets: Vec<Listener> =
-            self.list.borrow().iter().filter(|(_, e, _)| *e == event).map(|(_, _, l)| l.clone()).collect();
+        let targets: Vec<Listener> = self
+            .list
+            .borrow()
+            .iter()
+            .filter(|(_, e, _)| *e == event)
+            .map(|(_, _, l)| l.clone())
+            .collect();
         for l in targets {
             l(event, error);
         }
@@ -101,7 +114,10 @@ mod tests {
         let l = Rc::new(Listeners::default());
         let seen = Rc::new(RefCell::new(Vec::new()));
         let s = seen.clone();
-        let a = l.add(AuthEvent::SignedIn, Rc::new(move |e, _| s.borrow_mut().push(("a", e))));
+        let a = l.add(
+            AuthEvent::SignedIn,
+            Rc::new(move |e, _| s.borrow_mut().push(("a", e))),
+        );
         let s = seen.clone();
         let l2 = l.clone();
         l.add(
@@ -112,16 +128,30 @@ mod tests {
             }),
         );
         let s = seen.clone();
-        l.add(AuthEvent::RefreshFailed, Rc::new(move |e, err| {
-            assert_eq!(err.map(Error::name), Some("NetworkError"));
-            s.borrow_mut().push(("c", e))
-        }));
+        l.add(
+            AuthEvent::RefreshFailed,
+            Rc::new(move |e, err| {
+                assert_eq!(err.map(Error::name), Some("NetworkError"));
+                s.borrow_mut().push(("c", e))
+            }),
+        );
         l.emit(AuthEvent::SignedIn, None);
         l.emit(AuthEvent::SignedIn, None);
-        l.emit(AuthEvent::RefreshFailed, Some(&Error::new(crate::core::error::ErrorCode::NetworkError, "x")));
+        l.emit(
+            AuthEvent::RefreshFailed,
+            Some(&Error::new(
+                crate::core::error::ErrorCode::NetworkError,
+                "x",
+            )),
+        );
         assert_eq!(
             *seen.borrow(),
-            [("a", AuthEvent::SignedIn), ("b", AuthEvent::SignedIn), ("b", AuthEvent::SignedIn), ("c", AuthEvent::RefreshFailed)]
+            [
+                ("a", AuthEvent::SignedIn),
+                ("b", AuthEvent::SignedIn),
+                ("b", AuthEvent::SignedIn),
+                ("c", AuthEvent::RefreshFailed)
+            ]
         );
         assert!(!l.remove(a));
     }

@@ -27,13 +27,26 @@ pub struct Flight<T: Clone> {
 impl<T: Clone> Flight<T> {
     /// Starts a flight: the caller leads it and must [`Lead::finish`] it.
     pub fn start() -> (Rc<Flight<T>>, Lead<T>) {
-        let f = Rc::new(Flight { state: RefCell::new(State { result: None, wakers: Vec::new() }) });
-        (f.clone(), Lead { flight: f, done: false })
+        let f = Rc::new(Flight {
+            state: RefCell::new(State {
+                result: None,
+                wakers: Vec::new(),
+            }),
+        });
+        (
+            f.clone(),
+            Lead {
+                flight: f,
+                done: false,
+            },
+        )
     }
 
     /// Waits for the leader's result.
     pub fn wait(self: &Rc<Self>) -> Wait<T> {
-        Wait { flight: self.clone() }
+        Wait {
+            flight: self.clone(),
+        }
     }
 
     fn complete(&self, result: Result<T>) {
@@ -65,7 +78,9 @@ impl<T: Clone> Lead<T> {
 impl<T: Clone> Drop for Lead<T> {
     fn drop(&mut self) {
         if !self.done {
-            self.flight.complete(Err(Error::internal("the operation being waited for was cancelled")));
+            self.flight.complete(Err(Error::internal(
+                "the operation being waited for was cancelled",
+            )));
         }
     }
 }

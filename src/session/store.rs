@@ -23,7 +23,11 @@ pub struct MemoryStore {
 
 impl Store for MemoryStore {
     fn get(&self, key: &str) -> Option<String> {
-        self.entries.borrow().iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+        self.entries
+            .borrow()
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
     }
 
     fn set(&self, key: &str, value: &str) -> Result<()> {

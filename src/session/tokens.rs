@@ -46,16 +46,27 @@ pub fn receive(
     let id = claims(&t.id_token)?;
     id.check_claims(&issuer, &cfg.client_id, TokenUse::Id, now, CLOCK_SKEW_MS)?;
     let access = claims(&t.access_token)?;
-    access.check_claims(&issuer, &cfg.client_id, TokenUse::Access, now, CLOCK_SKEW_MS)?;
+    access.check_claims(
+        &issuer,
+        &cfg.client_id,
+        TokenUse::Access,
+        now,
+        CLOCK_SKEW_MS,
+    )?;
     if id.sub != access.sub || expected_sub.is_some_and(|s| s != id.sub) {
-        return Err(Error::new(ErrorCode::TokenVerificationFailed, "sub: the tokens are for another user"));
+        return Err(Error::new(
+            ErrorCode::TokenVerificationFailed,
+            "sub: the tokens are for another user",
+        ));
     }
     let lifetime_ms = t.expires_in.min(86_400 * 365) as i64 * 1000;
     Ok(TokenSet {
         username: access.username.or(id.username).unwrap_or(id.sub),
         id_token: t.id_token,
         access_token: t.access_token,
-        refresh_token: t.refresh_token.or_else(|| previous_refresh.map(str::to_string)),
+        refresh_token: t
+            .refresh_token
+            .or_else(|| previous_refresh.map(str::to_string)),
         expires_at_ms: now_ms.saturating_add(lifetime_ms),
     })
 }
@@ -80,7 +91,10 @@ impl TokenSet {
             id_token: j.str_field("idToken")?.to_string(),
             access_token: j.str_field("accessToken")?.to_string(),
             refresh_token: j.opt_str_field("refreshToken")?.map(str::to_string),
-            expires_at_ms: j.get("expiresAt").and_then(Json::as_i64).ok_or_else(|| Error::response("stored session has no expiresAt"))?,
+            expires_at_ms: j
+                .get("expiresAt")
+                .and_then(Json::as_i64)
+                .ok_or_else(|| Error::response("stored session has no expiresAt"))?,
             username: j.str_field("username")?.to_string(),
         };
         let issuer = cfg.expected_issuer();
@@ -90,7 +104,10 @@ impl TokenSet {
         let access = claims(&set.access_token)?;
         access.check_claims(&issuer, &cfg.client_id, TokenUse::Access, 0, u64::MAX)?;
         if id.sub != access.sub {
-            return Err(Error::new(ErrorCode::TokenVerificationFailed, "sub: the tokens are for another user"));
+            return Err(Error::new(
+                ErrorCode::TokenVerificationFailed,
+                "sub: the tokens are for another user",
+            ));
         }
         Ok(set)
     }
@@ -113,7 +130,10 @@ impl TokenSet {
         for (k, v) in &u.custom {
             custom = custom.str(k, v);
         }
-        let mut o = JsonObject::new().str("sub", &u.sub).str("username", &u.username).opt_str("email", u.email.as_deref());
+        let mut o = JsonObject::new()
+            .str("sub", &u.sub)
+            .str("username", &u.username)
+            .opt_str("email", u.email.as_deref());
         if let Some(v) = u.email_verified {
             o = o.bool("emailVerified", v);
         }
@@ -121,6 +141,11 @@ impl TokenSet {
             .str_array("groups", u.groups.iter().map(String::as_str))
             .obj("custom", custom)
             .to_string())
+    }
+
+    /// The user's `sub` (from the id token).
+    pub fn sub(&self) -> Option<String> {
+        claims(&self.id_token).ok().map(|c| c.sub)
     }
 
     /// A name for the user in an authenticator app: the email when the id token has one,
@@ -150,29 +175,60 @@ pub(crate) mod tests {
     }
 
     /// An id and access token pair for `sub`/`username`, expiring at `exp` (seconds).
-    pub(crate) fn pair(sub: &str, username: &str, exp: u64, iss: &str, client: &str) -> (String, String) {
+    pub(crate) fn pair(
+        sub: &str,
+        username: &str,
+        exp: u64,
+        iss: &str,
+        client: &str,
+    ) -> (String, String) {
         let mut exp_s = String::new();
         crate::core::time::push_num(&mut exp_s, exp, 1);
         let id = [
-            r#"{"sub":""#, sub, r#"","iss":""#, iss, r#"","aud":""#, client, r#"","token_use":"id","cognito:username":""#,
-            username, r#"","email":"a@example.com","email_verified":true,"cognito:groups":["admins"],"custom:team":"red","exp":"#,
-            &exp_s, "}",
+            r#"{"sub":""#,
+            sub,
+            r#"","iss":""#,
+            iss,
+            r#"","aud":""#,
+            client,
+            r#"","token_use":"id","cognito:username":""#,
+            username,
+            r#"","email":"a@example.com","email_verified":true,"cognito:groups":["admins"],"custom:team":"red","exp":"#,
+            &exp_s,
+            "}",
         ]
         .concat();
         let access = [
-            r#"{"sub":""#, sub, r#"","iss":""#, iss, r#"","client_id":""#, client, r#"","token_use":"access","username":""#,
-            username, r#"","exp":"#, &exp_s, "}",
+            r#"{"sub":""#,
+            sub,
+            r#"","iss":""#,
+            iss,
+            r#"","client_id":""#,
+            client,
+            r#"","token_use":"access","username":""#,
+            username,
+            r#"","exp":"#,
+            &exp_s,
+            "}",
         ]
         .concat();
         (jwt(&id), jwt(&access))
     }
 
     pub(crate) fn config() -> Config {
-        Config::from_json_text(r#"{"region":"us-east-1","userPoolId":"us-east-1_AbC123","clientId":"client1"}"#).unwrap()
+        Config::from_json_text(
+            r#"{"region":"us-east-1","userPoolId":"us-east-1_AbC123","clientId":"client1"}"#,
+        )
+        .unwrap()
     }
 
     fn auth_tokens(id: String, access: String, refresh: Option<&str>) -> AuthTokens {
-        AuthTokens { id_token: id, access_token: access, refresh_token: refresh.map(str::to_string), expires_in: 3600 }
+        AuthTokens {
+            id_token: id,
+            access_token: access,
+            refresh_token: refresh.map(str::to_string),
+            expires_in: 3600,
+        }
     }
 
     const NOW: i64 = 1_700_000_000_000;
@@ -180,7 +236,14 @@ pub(crate) mod tests {
     #[test]
     fn fresh_tokens_are_checked_and_kept() {
         let (id, access) = pair("sub-1", "alice", 1_700_003_600, ISS, "client1");
-        let set = receive(&config(), auth_tokens(id, access, Some("rt")), None, None, NOW).unwrap();
+        let set = receive(
+            &config(),
+            auth_tokens(id, access, Some("rt")),
+            None,
+            None,
+            NOW,
+        )
+        .unwrap();
         assert_eq!(set.username, "alice");
         assert_eq!(set.refresh_token.as_deref(), Some("rt"));
         assert_eq!(set.expires_at_ms, NOW + 3_600_000);
@@ -193,21 +256,44 @@ pub(crate) mod tests {
         assert_eq!(back, set);
         let app = Json::parse(&set.to_app_json()).unwrap();
         assert!(app.get("refreshToken").is_none());
-        assert_eq!(app.get("expiresAt").and_then(Json::as_i64), Some(NOW + 3_600_000));
+        assert_eq!(
+            app.get("expiresAt").and_then(Json::as_i64),
+            Some(NOW + 3_600_000)
+        );
     }
 
     #[test]
     fn refreshed_tokens_keep_the_refresh_token_and_must_be_the_same_user() {
         let (id, access) = pair("sub-1", "alice", 1_700_003_600, ISS, "client1");
-        let set = receive(&config(), auth_tokens(id.clone(), access.clone(), None), Some("old"), Some("sub-1"), NOW).unwrap();
+        let set = receive(
+            &config(),
+            auth_tokens(id.clone(), access.clone(), None),
+            Some("old"),
+            Some("sub-1"),
+            NOW,
+        )
+        .unwrap();
         assert_eq!(set.refresh_token.as_deref(), Some("old"));
-        let e = receive(&config(), auth_tokens(id, access, None), Some("old"), Some("sub-2"), NOW).unwrap_err();
+        let e = receive(
+            &config(),
+            auth_tokens(id, access, None),
+            Some("old"),
+            Some("sub-2"),
+            NOW,
+        )
+        .unwrap_err();
         assert_eq!(e.name(), "TokenVerificationFailed");
     }
 
     #[test]
     fn foreign_or_expired_tokens_are_refused() {
-        let (id, access) = pair("s", "u", 1_700_003_600, "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other", "client1");
+        let (id, access) = pair(
+            "s",
+            "u",
+            1_700_003_600,
+            "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other",
+            "client1",
+        );
         let e = receive(&config(), auth_tokens(id, access, None), None, None, NOW).unwrap_err();
         assert_eq!(e.name(), "TokenVerificationFailed");
         assert!(e.message.starts_with("issuer"));
@@ -215,21 +301,55 @@ pub(crate) mod tests {
         let e = receive(&config(), auth_tokens(id, access, None), None, None, NOW).unwrap_err();
         assert!(e.message.starts_with("audience"));
         let (id, access) = pair("s", "u", 1_699_000_000, ISS, "client1");
-        let e = receive(&config(), auth_tokens(id, access.clone(), None), None, None, NOW).unwrap_err();
+        let e = receive(
+            &config(),
+            auth_tokens(id, access.clone(), None),
+            None,
+            None,
+            NOW,
+        )
+        .unwrap_err();
         assert!(e.message.starts_with("expired"));
         // Swapped tokens: the id token where the access token belongs.
         let (id, _) = pair("s", "u", 1_700_003_600, ISS, "client1");
-        let e = receive(&config(), auth_tokens(id.clone(), id, None), None, None, NOW).unwrap_err();
+        let e = receive(
+            &config(),
+            auth_tokens(id.clone(), id, None),
+            None,
+            None,
+            NOW,
+        )
+        .unwrap_err();
         assert!(e.message.starts_with("token_use"));
-        assert_eq!(receive(&config(), auth_tokens("x".into(), "y".into(), None), None, None, NOW).unwrap_err().name(), "InvalidToken");
+        assert_eq!(
+            receive(
+                &config(),
+                auth_tokens("x".into(), "y".into(), None),
+                None,
+                None,
+                NOW
+            )
+            .unwrap_err()
+            .name(),
+            "InvalidToken"
+        );
     }
 
     #[test]
     fn stored_sessions_survive_expiry_but_not_another_pool() {
         let (id, access) = pair("s", "u", 1_600_000_000, ISS, "client1");
-        let set = TokenSet { id_token: id, access_token: access, refresh_token: Some("r".into()), expires_at_ms: 5, username: "u".into() };
+        let set = TokenSet {
+            id_token: id,
+            access_token: access,
+            refresh_token: Some("r".into()),
+            expires_at_ms: 5,
+            username: "u".into(),
+        };
         assert!(TokenSet::from_storage_json(&config(), &set.to_storage_json()).is_ok());
-        let other = Config::from_json_text(r#"{"region":"us-east-1","userPoolId":"us-east-1_AbC123","clientId":"client2"}"#).unwrap();
+        let other = Config::from_json_text(
+            r#"{"region":"us-east-1","userPoolId":"us-east-1_AbC123","clientId":"client2"}"#,
+        )
+        .unwrap();
         assert!(TokenSet::from_storage_json(&other, &set.to_storage_json()).is_err());
         assert!(TokenSet::from_storage_json(&config(), "{}").is_err());
         assert!(TokenSet::from_storage_json(&config(), "garbage").is_err());

@@ -1,0 +1,406 @@
+// Type declarations for cognito-wasm's npm entry (index.js). No `any` in the public surface.
+
+/** What `init()` can load instead of the bundled `cognito_wasm_bg.wasm`. */
+export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
+
+/**
+ * Loads the WebAssembly module; call (and await) once before `new CognitoAuth(config)`.
+ * Works in browsers, bundlers (Vite, webpack) and Node 20+. Later calls return the same promise.
+ */
+export default function init(input?: InitInput | Promise<InitInput>): Promise<void>;
+export { init };
+
+// ---------------------------------------------------------------------------------------------
+// Configuration
+
+/** Where the session (tokens, and the username used for refresh) is kept. */
+export type StorageOption = 'local' | 'session' | 'memory';
+
+/** Service URL overrides: a local emulator, a VPC endpoint, a proxy. */
+export interface Endpoints {
+  /** The user-pool API (default `https://cognito-idp.<region>.amazonaws.com/`). */
+  userPool?: string;
+  /** The identity-pool API (default `https://cognito-identity.<region>.amazonaws.com/`). */
+  identityPool?: string;
+  /** S3 (default: the regional endpoint). */
+  s3?: string;
+  /** The hosted UI (managed login), when it differs from `hostedUi.domain`. */
+  hostedUi?: string;
+}
+
+/** Hosted UI (managed login) settings, for the redirect sign-in flow. */
+export interface HostedUiConfig {
+  /** E.g. `https://myapp.auth.us-east-1.amazoncognito.com`. */
+  domain: string;
+  /** Where the hosted UI sends the browser back with the authorization code. */
+  redirectUri: string;
+  /** Where `/logout` sends the browser after signing out. */
+  logoutUri?: string;
+  /** OAuth scopes to request. */
+  scopes?: string[];
+}
+
+/**
+ * The SDK configuration. Validated up front: a missing or malformed field, or an unknown
+ * option, throws an Error named `InvalidConfig` whose message starts with the field's name.
+ */
+export interface CognitoConfig {
+  /** The AWS region, e.g. `us-east-1`. */
+  region: string;
+  /** The user pool id, `<region>_<id>`, in the same region. */
+  userPoolId: string;
+  /** The app client id. */
+  clientId: string;
+  /** The app client secret, for clients that have one (SECRET_HASH is then sent). */
+  clientSecret?: string;
+  /** The expected `iss` of tokens (default `https://cognito-idp.<region>.amazonaws.com/<userPoolId>`). */
+  issuer?: string;
+  /** Where the session is kept (default `'local'`; memory where Web Storage is unavailable). */
+  storage?: StorageOption;
+  /** Service URL overrides. */
+  endpoints?: Endpoints;
+  /** Hosted UI settings. */
+  hostedUi?: HostedUiConfig;
+  /** The identity pool id, `<region>:<uuid>`. */
+  identityPoolId?: string;
+  /** The issuer shown by authenticator apps for TOTP (default `AWSCognito`). */
+  totpIssuer?: string;
+  /** The app client rotates refresh tokens: refresh with GetTokensFromRefreshToken. */
+  refreshTokenRotation?: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sign-in steps
+
+/** An MFA factor. */
+export type MfaType = 'TOTP' | 'SMS' | 'EMAIL';
+
+/** Where Cognito sent a code. */
+export interface CodeDelivery {
+  /** `EMAIL` or `SMS`. */
+  deliveryMedium?: string;
+  /** The masked destination, e.g. `a***@e***`. */
+  destination?: string;
+  /** The attribute the code went to, e.g. `email`. */
+  attributeName?: string;
+}
+
+/** Signed in. */
+export interface DoneStep {
+  step: 'DONE';
+}
+/** Choose a new password: `confirmSignIn({ newPassword, attributes })`. */
+export interface NewPasswordRequiredStep {
+  step: 'NEW_PASSWORD_REQUIRED';
+  /** Attributes that must be given with the new password (e.g. `['name']`). */
+  requiredAttributes: string[];
+}
+/** Enter the code from the authenticator app: `confirmSignIn({ code })`. */
+export interface MfaTotpStep {
+  step: 'MFA_TOTP';
+}
+/** Enter the code sent by SMS: `confirmSignIn({ code })`. */
+export interface MfaSmsStep {
+  step: 'MFA_SMS';
+  codeDelivery?: CodeDelivery;
+}
+/** Enter the code sent by email: `confirmSignIn({ code })`. */
+export interface MfaEmailStep {
+  step: 'MFA_EMAIL';
+  codeDelivery?: CodeDelivery;
+}
+/**
+ * Set up an authenticator app: show `otpauthUri` as a QR code (or `secret` to type in), then
+ * `confirmSignIn({ code, deviceName? })` with its first code.
+ */
+export interface MfaSetupTotpStep {
+  step: 'MFA_SETUP_TOTP';
+  /** The TOTP secret (base32). */
+  secret: string;
+  /** `otpauth://totp/<issuer>:<user>?secret=…&issuer=…`. */
+  otpauthUri: string;
+}
+/** Pick a factor: `confirmSignIn({ mfaType })`. */
+export interface SelectMfaTypeStep {
+  step: 'SELECT_MFA_TYPE';
+  allowedMfaTypes: MfaType[];
+}
+/**
+ * The user has not confirmed the sign-up: `confirmSignUp({ username, code })` (and
+ * `resendSignUpCode` for a new code), then sign in again.
+ */
+export interface ConfirmSignUpStep {
+  step: 'CONFIRM_SIGN_UP';
+  username: string;
+}
+/**
+ * A password reset is required: `forgotPassword` then `confirmForgotPassword`, then sign in
+ * again.
+ */
+export interface ResetPasswordStep {
+  step: 'RESET_PASSWORD';
+  username: string;
+}
+
+/** What `signIn` and `confirmSignIn` resolve to. */
+export type SignInStep =
+  | DoneStep
+  | NewPasswordRequiredStep
+  | MfaTotpStep
+  | MfaSmsStep
+  | MfaEmailStep
+  | MfaSetupTotpStep
+  | SelectMfaTypeStep
+  | ConfirmSignUpStep
+  | ResetPasswordStep;
+
+// ---------------------------------------------------------------------------------------------
+// Call arguments and results
+
+/** User attributes by name, e.g. `{ email: 'a@example.com', 'custom:team': 'red' }`. */
+export type UserAttributes = Record<string, string>;
+
+export interface SignInInput {
+  username: string;
+  password: string;
+  /** `USER_SRP_AUTH` (default: the password never leaves the browser) or `USER_PASSWORD_AUTH`. */
+  flow?: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH';
+}
+
+/** The answer to the current step; which fields are needed depends on the step. */
+export interface ConfirmSignInInput {
+  /** MFA_TOTP, MFA_SMS, MFA_EMAIL, MFA_SETUP_TOTP. */
+  code?: string;
+  /** NEW_PASSWORD_REQUIRED. */
+  newPassword?: string;
+  /** NEW_PASSWORD_REQUIRED: attributes to set (without the `userAttributes.` prefix). */
+  attributes?: UserAttributes;
+  /** SELECT_MFA_TYPE. */
+  mfaType?: MfaType;
+  /** MFA_SETUP_TOTP: a name for the authenticator. */
+  deviceName?: string;
+}
+
+export interface SignUpInput {
+  username: string;
+  password: string;
+  attributes?: UserAttributes;
+}
+
+export interface SignUpResult {
+  /** Whether the user is already confirmed (e.g. by a pre-sign-up trigger). */
+  userConfirmed: boolean;
+  /** The new user's `sub`. */
+  userSub: string;
+  /** Where the confirmation code went. */
+  codeDelivery?: CodeDelivery;
+}
+
+export interface ConfirmSignUpInput {
+  username: string;
+  code: string;
+}
+
+export interface UsernameInput {
+  username: string;
+}
+
+/** Where a code went. */
+export interface CodeDeliveryResult {
+  codeDelivery?: CodeDelivery;
+}
+
+export interface ConfirmForgotPasswordInput {
+  username: string;
+  code: string;
+  newPassword: string;
+}
+
+export interface ChangePasswordInput {
+  oldPassword: string;
+  newPassword: string;
+}
+
+/** A new TOTP secret for an authenticator app. */
+export interface TotpSetup {
+  /** The secret (base32). */
+  secret: string;
+  /** `otpauth://totp/<issuer>:<user>?secret=…&issuer=…`, for a QR code. */
+  otpauthUri: string;
+}
+
+export interface VerifyTotpInput {
+  code: string;
+  deviceName?: string;
+}
+
+/** `PREFERRED` also enables; only one factor can be preferred. */
+export type MfaPreferenceValue = 'PREFERRED' | 'ENABLED' | 'DISABLED';
+
+/** At least one factor is required; factors left out are unchanged. */
+export interface MfaPreferenceInput {
+  totp?: MfaPreferenceValue;
+  sms?: MfaPreferenceValue;
+  email?: MfaPreferenceValue;
+}
+
+export interface GetTokensInput {
+  /** Refresh even when the tokens are not near expiry. */
+  forceRefresh?: boolean;
+}
+
+/** The current tokens (the refresh token stays inside the SDK). */
+export interface Tokens {
+  idToken: string;
+  accessToken: string;
+  /** When the access token expires, ms since the epoch (by this device's clock). */
+  expiresAt: number;
+}
+
+export interface SignOutInput {
+  /** Also sign out every other device (GlobalSignOut). */
+  global?: boolean;
+  /**
+   * Reject when Cognito could not be told (RevokeToken / GlobalSignOut failed). The local
+   * session is cleared either way; without `strict` such a failure is not reported.
+   */
+  strict?: boolean;
+}
+
+/** Display claims from the id token. */
+export interface AuthUser {
+  sub: string;
+  /** `cognito:username`. */
+  username: string;
+  email?: string;
+  emailVerified?: boolean;
+  name?: string;
+  /** `cognito:groups`. */
+  groups: string[];
+  /** Every `custom:*` attribute, keyed without the `custom:` prefix. */
+  custom: Record<string, string>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events
+
+export type AuthEventName = 'signedIn' | 'signedOut' | 'tokenRefreshed' | 'refreshFailed';
+
+export interface SignedInEvent {
+  type: 'signedIn';
+}
+export interface SignedOutEvent {
+  type: 'signedOut';
+}
+export interface TokenRefreshedEvent {
+  type: 'tokenRefreshed';
+}
+export interface RefreshFailedEvent {
+  type: 'refreshFailed';
+  error: CognitoError;
+}
+export interface AuthEventMap {
+  signedIn: SignedInEvent;
+  signedOut: SignedOutEvent;
+  tokenRefreshed: TokenRefreshedEvent;
+  refreshFailed: RefreshFailedEvent;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+/** Errors raised by the SDK itself. */
+export type SdkErrorName =
+  | 'InvalidConfig'
+  | 'InvalidParameter'
+  | 'NetworkError'
+  | 'InvalidResponse'
+  | 'InvalidToken'
+  | 'TokenVerificationFailed'
+  | 'SrpProtocolError'
+  | 'InvalidState'
+  | 'NotSignedIn'
+  | 'AbortError'
+  | 'StorageError'
+  | 'InternalError';
+
+/** Common Cognito error types (any other `__type` Cognito sends is passed through as is). */
+export type CognitoServiceErrorName =
+  | 'NotAuthorizedException'
+  | 'UserNotFoundException'
+  | 'UserNotConfirmedException'
+  | 'UsernameExistsException'
+  | 'CodeMismatchException'
+  | 'ExpiredCodeException'
+  | 'PasswordResetRequiredException'
+  | 'InvalidPasswordException'
+  | 'InvalidParameterException'
+  | 'LimitExceededException'
+  | 'TooManyRequestsException'
+  | 'TooManyFailedAttemptsException'
+  | 'CodeDeliveryFailureException'
+  | 'EnableSoftwareTokenMFAException'
+  | 'SoftwareTokenMFANotFoundException'
+  | 'ResourceNotFoundException'
+  | 'InternalErrorException';
+
+/**
+ * Every error the SDK rejects or throws with: `name` and `code` are the same string — an SDK
+ * error name, or Cognito's `__type` (e.g. `NotAuthorizedException`) with Cognito's message.
+ */
+export interface CognitoError extends Error {
+  name: SdkErrorName | CognitoServiceErrorName | (string & {});
+  code: SdkErrorName | CognitoServiceErrorName | (string & {});
+  /** The HTTP status, when a service answered. */
+  status?: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The client
+
+/** Amazon Cognito user-pool authentication for one pool and app client. */
+export class CognitoAuth {
+  /**
+   * Validates `config` (throws `InvalidConfig` naming the field) and restores a stored
+   * session. Throws `InvalidState` if `init()` has not completed.
+   */
+  constructor(config: CognitoConfig);
+
+  /** Signs in (SRP by default) and resolves to the next step. */
+  signIn(input: SignInInput): Promise<SignInStep>;
+  /** Answers the current step; `InvalidState` when none is waiting. */
+  confirmSignIn(input: ConfirmSignInInput): Promise<SignInStep>;
+
+  signUp(input: SignUpInput): Promise<SignUpResult>;
+  confirmSignUp(input: ConfirmSignUpInput): Promise<void>;
+  resendSignUpCode(input: UsernameInput): Promise<CodeDeliveryResult>;
+  forgotPassword(input: UsernameInput): Promise<CodeDeliveryResult>;
+  confirmForgotPassword(input: ConfirmForgotPasswordInput): Promise<void>;
+
+  /** For the signed-in user (`NotSignedIn` otherwise), as are the calls below. */
+  changePassword(input: ChangePasswordInput): Promise<void>;
+  /** The user's attributes, e.g. `{ sub, email, email_verified, 'custom:team' }`. */
+  fetchUserAttributes(): Promise<UserAttributes>;
+  setUpTotp(): Promise<TotpSetup>;
+  verifyTotp(input: VerifyTotpInput): Promise<void>;
+  setMfaPreference(input: MfaPreferenceInput): Promise<void>;
+
+  /**
+   * The tokens, refreshed first when they expire within two minutes (one refresh for any
+   * number of concurrent calls). `NotSignedIn` without a session.
+   */
+  getTokens(input?: GetTokensInput): Promise<Tokens>;
+
+  /**
+   * Clears the local session (always, even offline), emits `signedOut`, then revokes the
+   * refresh token (or, with `global`, signs out every device).
+   */
+  signOut(input?: SignOutInput): Promise<void>;
+
+  /** Display claims of the signed-in user, or `null`. */
+  readonly user: AuthUser | null;
+  readonly isSignedIn: boolean;
+
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<E extends AuthEventName>(event: E, listener: (event: AuthEventMap[E]) => void): () => void;
+}
