@@ -44,28 +44,12 @@ const MONTHS: [&str; 12] = [
 ];
 
 /// A civil UTC date-time: (year, month 1-12, day 1-31, hour, minute, second, weekday 0=Sunday).
+/// The calendar arithmetic is the SDK's own (`cognito_wasm::core::time`); the emulator's
+/// formatting and parsing of TIMESTAMP below stay independent of the SDK's, so a formatting
+/// mistake in the client is still caught here.
 pub fn civil(ms: i64) -> (i64, u32, u32, u32, u32, u32, usize) {
-    let secs = ms.div_euclid(1000);
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400) as u32;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (
-        year,
-        month,
-        day,
-        rem / 3600,
-        rem / 60 % 60,
-        rem % 60,
-        (days + 4).rem_euclid(7) as usize,
-    )
+    let t = cognito_wasm::core::time::UtcDateTime::from_unix_ms(ms);
+    (t.year, t.month, t.day, t.hour, t.minute, t.second, t.weekday as usize)
 }
 
 /// Days since the epoch of a civil date (inverse of the date part of [`civil`]).
