@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test layer, goes on past a failing layer so one run shows everything, and exits
-# non-zero if any layer failed.
+# Runs every test layer, goes on past a failing layer so one run shows everything, prints the
+# summed counts, and exits non-zero if any layer failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver}
@@ -8,11 +8,13 @@ export CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver}
 # machine (the runner's default is 20 s).
 export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-180}
 
+out=$(mktemp -t make-test.XXXXXX)
+trap 'rm -f "$out"' EXIT
 failed=()
 layer() {
   local name=$1; shift
   printf '\n=== %s: %s\n' "$name" "$*"
-  if "$@"; then printf '=== %s: ok\n' "$name"; else printf '=== %s: FAILED\n' "$name"; failed+=("$name"); fi
+  if "$@" 2>&1 | tee -a "$out"; then printf '=== %s: ok\n' "$name"; else printf '=== %s: FAILED\n' "$name"; failed+=("$name"); fi
 }
 
 # 1. Native: the protocol core against the known-answer vectors, the session logic, the emulator.
@@ -20,15 +22,22 @@ layer native cargo test --workspace
 # 2. Browser: the same vectors compiled to wasm, and the user-pool flows against the emulator,
 #    in headless Chromium (wasm-bindgen-test).
 layer wasm scripts/with-emulator.sh cargo test --target wasm32-unknown-unknown -p cognito-wasm
-# 3. Node: the built npm package driven from Node's test runner against the emulator.
+# 3. Node: the built npm package, from Node and from a Chromium page, against the emulator.
 layer build scripts/build.sh
-if [ -d tests/node ]; then
-  layer node scripts/with-emulator.sh node --test tests/node/
-fi
+layer node scripts/with-emulator.sh node --test tests/node/
 
+# Sum the runners' own counts: cargo's "test result: ok. N passed; M failed" and node's "# pass N".
+read -r passed nfailed < <(awk '
+  /^test result: / { for (i = 1; i < NF; i++) { if ($(i+1) ~ /^passed;?$/) p += $i; if ($(i+1) ~ /^failed;?$/) f += $i } }
+  /^# pass [0-9]+$/ { p += $3 }
+  /^# fail [0-9]+$/ { f += $3 }
+  END { print p + 0, f + 0 }' "$out")
 echo
 if [ ${#failed[@]} -gt 0 ]; then
   echo "make test: FAILED layers: ${failed[*]}"
+  [ "$nfailed" -gt 0 ] || nfailed=${#failed[@]}
+  echo "total: $passed passed, ${nfailed} failed"
   exit 1
 fi
 echo "make test: all layers passed"
+echo "total: $passed passed, $nfailed failed"
