@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 export CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver}
 # Debug-built wasm runs the SRP math unoptimised; give each browser test file room on a busy 2-core
 # machine (the runner's default is 20 s).
+export MAKE_TEST=1
 export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-180}
 
 out=$(mktemp -t make-test.XXXXXX)

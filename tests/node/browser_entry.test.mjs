@@ -19,7 +19,9 @@ try {
 } catch {
   chromium = null;
 }
-const skip = !chromium || !existsSync(CHROMIUM) ? 'playwright-core or Chromium is not available' : false;
+// Under CI (and `make test`, whose bootstrap installs both) a missing browser is a failure, not a skip.
+const skip = process.env.CI || process.env.MAKE_TEST ? false
+  : !chromium || !existsSync(CHROMIUM) ? 'playwright-core or Chromium is not available' : false;
 
 const PAGE = `<!doctype html><meta charset="utf-8"><script type="module">
 import init, { CognitoAuth } from '/pkg/index.js';
