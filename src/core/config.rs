@@ -9,7 +9,9 @@
 //! The shape leaves room for the later parts of the SDK: `hostedUi`, `identityPoolId` and the
 //! `identityPool` / `s3` / `hostedUi` endpoint overrides are validated here already.
 
-use super::encoding::concat;
+use crate::prelude::*;
+
+use super::encoding::{concat, split_ascii};
 use super::error::{Error, Result};
 use super::json::Json;
 
@@ -116,7 +118,7 @@ impl Config {
             ));
         }
         let user_pool_id = required_str(fields, "userPoolId")?;
-        match user_pool_id.split_once('_') {
+        match split_ascii(user_pool_id, b'_', false) {
             Some((r, id)) if r == region && is_word(id) => {}
             Some((r, _)) if r != region && is_region(r) => {
                 return Err(Error::config(
@@ -158,14 +160,20 @@ impl Config {
             }
         };
 
-        let mut endpoints = Endpoints::default();
+        // Strings are checked borrowed and owned at the end: a `?` between owned fields costs
+        // a drop path per field in the wasm.
+        let mut urls = [None; 4];
         if let Some(e) = optional(fields, "endpoints") {
             let e = object(e, "endpoints")?;
             reject_unknown(e, ENDPOINT_KEYS, "endpoints.")?;
-            endpoints.user_pool = optional_url(e, "userPool", "endpoints.userPool")?;
-            endpoints.identity_pool = optional_url(e, "identityPool", "endpoints.identityPool")?;
-            endpoints.s3 = optional_url(e, "s3", "endpoints.s3")?;
-            endpoints.hosted_ui = optional_url(e, "hostedUi", "endpoints.hostedUi")?;
+            for (url, (key, name)) in urls.iter_mut().zip([
+                ("userPool", "endpoints.userPool"),
+                ("identityPool", "endpoints.identityPool"),
+                ("s3", "endpoints.s3"),
+                ("hostedUi", "endpoints.hostedUi"),
+            ]) {
+                *url = optional_url(e, key, name)?;
+            }
         }
 
         let hosted_ui = match optional(fields, "hostedUi") {
@@ -192,9 +200,9 @@ impl Config {
                     }
                 }
                 Some(HostedUi {
-                    domain,
-                    redirect_uri,
-                    logout_uri,
+                    domain: domain.to_string(),
+                    redirect_uri: redirect_uri.to_string(),
+                    logout_uri: owned(logout_uri),
                     scopes,
                 })
             }
@@ -202,7 +210,7 @@ impl Config {
 
         let identity_pool_id = optional_str(fields, "identityPoolId")?;
         if let Some(id) = identity_pool_id {
-            match id.split_once(':') {
+            match split_ascii(id, b':', false) {
                 Some((r, uuid)) if r == region && is_uuid(uuid) => {}
                 _ => {
                     return Err(Error::config(
@@ -213,7 +221,7 @@ impl Config {
             }
         }
         let totp_issuer = optional_str(fields, "totpIssuer")?;
-        if totp_issuer.is_some_and(|s| s.is_empty() || s.contains(':')) {
+        if totp_issuer.is_some_and(|s| s.is_empty() || s.bytes().any(|b| b == b':')) {
             return Err(Error::config(
                 "totpIssuer",
                 "must be non-empty and contain no ':'",
@@ -230,17 +238,23 @@ impl Config {
             }
         };
 
+        let [user_pool, identity_pool, s3, hosted_ui_url] = urls.map(owned);
         Ok(Config {
             region: region.to_string(),
             user_pool_id: user_pool_id.to_string(),
             client_id: client_id.to_string(),
-            client_secret: client_secret.map(str::to_string),
-            issuer,
+            client_secret: owned(client_secret),
+            issuer: owned(issuer),
             storage,
-            endpoints,
+            endpoints: Endpoints {
+                user_pool,
+                identity_pool,
+                s3,
+                hosted_ui: hosted_ui_url,
+            },
             hosted_ui,
-            identity_pool_id: identity_pool_id.map(str::to_string),
-            totp_issuer: totp_issuer.map(str::to_string),
+            identity_pool_id: owned(identity_pool_id),
+            totp_issuer: owned(totp_issuer),
             refresh_token_rotation,
         })
     }
@@ -274,7 +288,7 @@ impl Config {
 
     /// The pool name SRP hashes: the part of the user pool id after `_`.
     pub fn pool_name(&self) -> &str {
-        self.user_pool_id.split_once('_').map_or("", |(_, n)| n)
+        split_ascii(&self.user_pool_id, b'_', false).map_or("", |(_, n)| n)
     }
 
     /// The prefix of every storage key of this pool and client, so two apps (or two clients)
@@ -335,10 +349,18 @@ fn required_str<'a>(fields: &'a [(String, Json)], key: &str) -> Result<&'a str> 
     }
 }
 
-fn optional_url(fields: &[(String, Json)], key: &str, name: &str) -> Result<Option<String>> {
+fn owned(s: Option<&str>) -> Option<String> {
+    s.map(str::to_string)
+}
+
+fn optional_url<'a>(
+    fields: &'a [(String, Json)],
+    key: &str,
+    name: &str,
+) -> Result<Option<&'a str>> {
     match optional(fields, key) {
         None => Ok(None),
-        Some(Json::String(s)) if is_http_url(s) => Ok(Some(s.clone())),
+        Some(Json::String(s)) if is_http_url(s) => Ok(Some(s)),
         Some(_) => Err(Error::config(name, "expected an absolute http(s) URL")),
     }
 }
@@ -352,10 +374,10 @@ pub fn is_http_url(s: &str) -> bool {
         Some(r) => r,
         None => return false,
     };
-    let host = rest.split('/').next().unwrap_or("");
+    let host = split_ascii(rest, b'/', false).map_or(rest, |(host, _)| host);
     !host.is_empty()
         && !host.starts_with(':')
-        && !host.contains('@')
+        && !host.bytes().any(|b| b == b'@')
         && !s
             .bytes()
             .any(|b| b <= b' ' || b == b'#' || b == b'?' || b == b'\\' || b >= 0x7f)
@@ -363,17 +385,23 @@ pub fn is_http_url(s: &str) -> bool {
 
 /// `[a-z]{2}(-[a-z]+)+-[0-9]+`: what AWS region names look like (us-east-1, us-gov-west-1).
 fn is_region(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    parts.len() >= 3
-        && parts
-            .first()
-            .is_some_and(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_lowercase()))
-        && parts
-            .last()
-            .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-        && parts[1..parts.len() - 1]
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+    // Parts checked as they come (no `Vec`: collecting them cost 0.3 KB of wasm).
+    let mut parts = s.as_bytes().split(|&b| b == b'-');
+    let first = parts
+        .next()
+        .is_some_and(|p| p.len() == 2 && p.iter().all(u8::is_ascii_lowercase));
+    let mut middles = 0;
+    let mut last: Option<&[u8]> = None;
+    for p in parts {
+        if let Some(m) = last {
+            if m.is_empty() || !m.iter().all(u8::is_ascii_lowercase) {
+                return false;
+            }
+            middles += 1;
+        }
+        last = Some(p);
+    }
+    first && middles >= 1 && last.is_some_and(|p| !p.is_empty() && p.iter().all(u8::is_ascii_digit))
 }
 
 /// Cognito's `[\w+]+` (ASCII letters, digits, `_` and `+`), non-empty.
@@ -385,12 +413,12 @@ fn is_word(s: &str) -> bool {
 
 /// 8-4-4-4-12 hex digits.
 fn is_uuid(s: &str) -> bool {
-    let groups: Vec<&str> = s.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+    let mut groups = s.as_bytes().split(|&b| b == b'-');
+    [8, 4, 4, 4, 12].into_iter().all(|n| {
+        groups
+            .next()
+            .is_some_and(|g| g.len() == n && g.iter().all(u8::is_ascii_hexdigit))
+    }) && groups.next().is_none()
 }
 
 #[cfg(test)]

@@ -8,6 +8,9 @@
 //! kilobytes of wasm per call site (see `../shared/notes/measurements.md`), and the SDK has a
 //! 40 KiB budget.
 
+use super::encoding::split_ascii;
+use crate::prelude::*;
+
 /// The stable category of an [`Error`]; the string form is part of the public API.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ErrorCode {
@@ -84,8 +87,8 @@ impl Error {
     /// A service-reported error (`__type`, OAuth `error`, S3 `Code`) with its HTTP status.
     /// A `namespace#Name` type is reduced to `Name`, as Cognito's JS clients do.
     pub fn service(kind: &str, message: impl Into<String>, status: u16) -> Self {
-        let name = kind.rsplit('#').next().unwrap_or(kind);
-        let name = name.split(':').next().unwrap_or(name);
+        let name = split_ascii(kind, b'#', true).map_or(kind, |(_, name)| name);
+        let name = split_ascii(name, b':', false).map_or(name, |(name, _)| name);
         Error {
             code: ErrorCode::Service(name.to_string()),
             message: message.into(),
@@ -151,7 +154,7 @@ impl core::fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl ::core::error::Error for Error {}
 
 /// The result type of every fallible SDK operation.
 pub type Result<T> = core::result::Result<T, Error>;

@@ -17,6 +17,8 @@
 //! - every failure is an `InvalidResponse` [`Error`] with a short reason and the byte offset,
 //!   never a panic, and never a copy of the input (it may hold tokens).
 
+use crate::prelude::*;
+
 use super::error::{Error, Result};
 use super::time::push_num;
 

@@ -10,6 +10,8 @@
 //! fault; a failed check is `TokenVerificationFailed` naming the check. No message ever
 //! contains the token or a claim value taken from it.
 
+use crate::prelude::*;
+
 use super::encoding::{base64_decode, concat};
 use super::error::{Error, ErrorCode, Result};
 use super::json::Json;
@@ -202,16 +204,21 @@ fn opt<'a>(claims: &'a Json, name: &str) -> Option<&'a Json> {
     claims.get(name).filter(|v| !v.is_null())
 }
 
-fn opt_str(claims: &Json, name: &str) -> Result<Option<String>> {
+/// A string claim, borrowed (`None`: absent).
+fn opt_str<'a>(claims: &'a Json, name: &str) -> Result<Option<&'a str>> {
     match opt(claims, name) {
         None => Ok(None),
-        Some(Json::String(s)) => Ok(Some(s.clone())),
+        Some(Json::String(s)) => Ok(Some(s)),
         Some(_) => Err(wrong_type(name, "\" is not a string")),
     }
 }
 
-fn req_str(claims: &Json, name: &str) -> Result<String> {
+fn req_str<'a>(claims: &'a Json, name: &str) -> Result<&'a str> {
     opt_str(claims, name)?.ok_or_else(|| missing(name))
+}
+
+fn owned(s: Option<&str>) -> Option<String> {
+    s.map(str::to_owned)
 }
 
 /// A NumericDate (RFC 7519 §2): non-negative seconds; a fraction is truncated.
@@ -238,36 +245,51 @@ fn opt_bool_or_string(claims: &Json, name: &str) -> Result<Option<bool>> {
     }
 }
 
-fn groups(claims: &Json) -> Result<Vec<String>> {
+/// `cognito:groups`, checked to be an array of strings (borrowed; empty when absent).
+fn groups(claims: &Json) -> Result<&[Json]> {
     const NAME: &str = "cognito:groups";
     match opt(claims, NAME) {
-        None => Ok(Vec::new()),
-        Some(Json::Array(items)) => items
-            .iter()
-            .map(|g| g.as_str().map(str::to_owned))
-            .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| wrong_type(NAME, "\" is not an array of strings")),
+        None => Ok(&[]),
+        Some(Json::Array(items)) if items.iter().all(|g| g.as_str().is_some()) => Ok(items),
         Some(_) => Err(wrong_type(NAME, "\" is not an array of strings")),
     }
 }
 
-fn custom_attributes(claims: &Json) -> Result<Vec<(String, String)>> {
+/// The value of a `custom:*` claim as text: strings and numbers as they are, booleans as
+/// `true`/`false`; `None` for anything else.
+fn custom_value(v: &Json) -> Option<&str> {
+    match v {
+        Json::String(s) | Json::Number(s) => Some(s),
+        Json::Bool(true) => Some("true"),
+        Json::Bool(false) => Some("false"),
+        _ => None,
+    }
+}
+
+/// Checks every `custom:*` claim (a string, number or boolean).
+fn check_custom_attributes(claims: &Json) -> Result<()> {
+    for (full, v) in claims.as_object().unwrap_or(&[]) {
+        if full.starts_with("custom:") && custom_value(v).is_none() {
+            return Err(wrong_type(full, "\" is not a string"));
+        }
+    }
+    Ok(())
+}
+
+/// Every `custom:*` claim, in token order (checked first by [`check_custom_attributes`]).
+fn custom_attributes(claims: &Json) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     for (full, v) in claims.as_object().unwrap_or(&[]) {
-        let Some(name) = full.strip_prefix("custom:") else { continue };
-        let value = match v {
-            Json::String(s) | Json::Number(s) => s.clone(),
-            Json::Bool(true) => "true".to_owned(),
-            Json::Bool(false) => "false".to_owned(),
-            _ => return Err(wrong_type(full, "\" is not a string")),
+        let (Some(name), Some(value)) = (full.strip_prefix("custom:"), custom_value(v)) else {
+            continue;
         };
         // A repeated name: the last one wins, as with every other claim (RFC 7519 §4).
         match out.iter_mut().find(|(n, _)| n == name) {
-            Some(slot) => slot.1 = value,
-            None => out.push((name.to_owned(), value)),
+            Some(slot) => value.clone_into(&mut slot.1),
+            None => out.push((name.to_owned(), value.to_owned())),
         }
     }
-    Ok(out)
+    out
 }
 
 fn verification_failed(check: &str, problem: &str) -> Error {
@@ -280,7 +302,7 @@ impl CognitoClaims {
         if claims.as_object().is_none() {
             return Err(Error::token("token payload is not a JSON object"));
         }
-        let token_use = match req_str(claims, "token_use")?.as_str() {
+        let token_use = match req_str(claims, "token_use")? {
             "id" => TokenUse::Id,
             "access" => TokenUse::Access,
             _ => return Err(wrong_type("token_use", "\" is neither \"id\" nor \"access\"")),
@@ -289,25 +311,46 @@ impl CognitoClaims {
             TokenUse::Id => "cognito:username",
             TokenUse::Access => "username",
         };
+        // Every claim is checked first, borrowed and in this order, and the struct is then
+        // built without a fallible step: a `?` between owned fields costs a drop path per
+        // field (measured: −1.9 KB raw / −0.2 KB brotli of the whole wasm).
+        let sub = req_str(claims, "sub")?;
+        let username = opt_str(claims, username_claim)?;
+        let email = opt_str(claims, "email")?;
+        let email_verified = opt_bool_or_string(claims, "email_verified")?;
+        let name = opt_str(claims, "name")?;
+        let groups = groups(claims)?;
+        check_custom_attributes(claims)?;
+        let aud = opt_str(claims, "aud")?;
+        let client_id = opt_str(claims, "client_id")?;
+        let iss = req_str(claims, "iss")?;
+        let exp = opt_time(claims, "exp")?.ok_or_else(|| missing("exp"))?;
+        let iat = opt_time(claims, "iat")?;
+        let auth_time = opt_time(claims, "auth_time")?;
+        let origin_jti = opt_str(claims, "origin_jti")?;
+        let jti = opt_str(claims, "jti")?;
+        let scope = opt_str(claims, "scope")?;
+        let nonce = opt_str(claims, "nonce")?;
         Ok(CognitoClaims {
             token_use,
-            sub: req_str(claims, "sub")?,
-            username: opt_str(claims, username_claim)?,
-            email: opt_str(claims, "email")?,
-            email_verified: opt_bool_or_string(claims, "email_verified")?,
-            name: opt_str(claims, "name")?,
-            groups: groups(claims)?,
-            custom: custom_attributes(claims)?,
-            aud: opt_str(claims, "aud")?,
-            client_id: opt_str(claims, "client_id")?,
-            iss: req_str(claims, "iss")?,
-            exp: opt_time(claims, "exp")?.ok_or_else(|| missing("exp"))?,
-            iat: opt_time(claims, "iat")?,
-            auth_time: opt_time(claims, "auth_time")?,
-            origin_jti: opt_str(claims, "origin_jti")?,
-            jti: opt_str(claims, "jti")?,
-            scope: opt_str(claims, "scope")?,
-            nonce: opt_str(claims, "nonce")?,
+            sub: sub.to_owned(),
+            username: owned(username),
+            email: owned(email),
+            email_verified,
+            name: owned(name),
+            // Every item was checked to be a string by `groups`.
+            groups: groups.iter().map(|g| g.as_str().unwrap_or("").to_owned()).collect(),
+            custom: custom_attributes(claims),
+            aud: owned(aud),
+            client_id: owned(client_id),
+            iss: iss.to_owned(),
+            exp,
+            iat,
+            auth_time,
+            origin_jti: owned(origin_jti),
+            jti: owned(jti),
+            scope: owned(scope),
+            nonce: owned(nonce),
         })
     }
 

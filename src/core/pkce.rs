@@ -3,6 +3,8 @@
 //! Each protocol value is its own newtype, so a verifier cannot be sent where a state is
 //! expected. The verifier is the secret of the flow: its `Debug` output never shows it.
 
+use crate::prelude::*;
+
 use super::encoding::base64url_encode;
 use super::error::{Error, Result};
 use super::hash::sha256;

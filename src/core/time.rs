@@ -1,6 +1,8 @@
 //! Date formats the protocols need, from milliseconds since the Unix epoch (no `chrono`: it is
 //! large, and three formats are all we need).
 
+use crate::prelude::*;
+
 /// A civil UTC date-time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UtcDateTime {

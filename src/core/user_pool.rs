@@ -8,6 +8,8 @@
 //! `Content-Type: application/x-amz-json-1.1`; errors come back as a non-2xx status with
 //! `{"__type": "...", "message": "..."}`.
 
+use crate::prelude::*;
+
 use super::config::Config;
 use super::encoding::{base64_encode, concat, percent_encode};
 use super::error::{Error, ErrorCode, Result};
@@ -386,7 +388,8 @@ pub fn set_mfa_preference(
 /// `namespace#` prefix) with its `message` and the HTTP status. An answer that is neither is an
 /// `InvalidResponse` carrying the status.
 pub fn parse_response(status: u16, body: &str) -> Result<Json> {
-    let parsed = if body.trim().is_empty() {
+    // JSON's whitespace is ASCII (and `str::trim` would link a UTF-8 char decoder).
+    let parsed = if body.bytes().all(|b| b.is_ascii_whitespace()) {
         Ok(Json::Object(Vec::new()))
     } else {
         Json::parse(body)

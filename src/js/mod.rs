@@ -8,7 +8,9 @@
 //! `Error` whose `name` and `code` are the SDK's error name (`InvalidConfig`,
 //! `NotAuthorizedException`, ...), with `status` when a service answered.
 
-use std::rc::Rc;
+use crate::prelude::*;
+
+use alloc::rc::Rc;
 
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;

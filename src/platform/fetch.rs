@@ -1,6 +1,8 @@
 //! HTTP over the *global* `fetch` (`globalThis.fetch`), which browsers, workers and Node 18+
 //! all have — unlike `window.fetch`, which Node lacks.
 
+use crate::prelude::*;
+
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;

@@ -2,12 +2,19 @@
 //! Storage, and the clock. Everything here works in browsers, workers and Node 20+ (which has
 //! `fetch` but no `window` and no Web Storage: the session then lives in memory).
 
+use crate::prelude::*;
+
+pub mod allocator;
 pub mod fetch;
 pub mod storage;
 
 use crate::core::config::StorageKind;
 use crate::core::error::Result;
 use crate::session::{HttpRequest, HttpResponse, MemoryStore, Platform, Store};
+
+/// The global allocator: a few hundred bytes instead of dlmalloc's ~7 KB (see [`allocator`]).
+#[global_allocator]
+static ALLOCATOR: allocator::SizeClassAlloc = allocator::SizeClassAlloc::new();
 
 /// The browser/Node environment: global `fetch` and `Date.now()`.
 #[derive(Debug, Clone, Copy, Default)]

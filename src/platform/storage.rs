@@ -1,6 +1,8 @@
 //! `localStorage` / `sessionStorage` through web-sys (not gloo-storage, which pulls in
 //! serde_json: +18 KB brotli).
 
+use crate::prelude::*;
+
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 

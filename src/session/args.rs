@@ -3,6 +3,8 @@
 //! not know (usually a typo), is an `InvalidParameter` error naming it. Values are never copied
 //! into messages (they may be passwords or codes).
 
+use crate::prelude::*;
+
 use crate::core::encoding::concat;
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
@@ -38,16 +40,18 @@ impl<'a> Args<'a> {
             .filter(|v| !v.is_null())
     }
 
-    fn opt_str(&self, key: &str) -> Result<Option<String>> {
+    // Strings are read borrowed and owned only once every argument has been checked: a `?`
+    // between owned fields costs a drop path per field in the wasm.
+    fn opt_str(&self, key: &str) -> Result<Option<&'a str>> {
         match self.get(key) {
             None => Ok(None),
-            Some(Json::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
+            Some(Json::String(s)) if !s.is_empty() => Ok(Some(s)),
             Some(Json::String(_)) => Err(Error::param(key, "is empty")),
             Some(_) => Err(Error::param(key, "expected a string")),
         }
     }
 
-    fn str(&self, key: &str) -> Result<String> {
+    fn str(&self, key: &str) -> Result<&'a str> {
         self.opt_str(key)?
             .ok_or_else(|| Error::param(key, "is required"))
     }
@@ -108,7 +112,7 @@ impl SignIn {
     /// Reads the arguments.
     pub fn from_json(json: Option<&Json>) -> Result<Self> {
         let a = Args::new(json, &["username", "password", "flow"])?;
-        let flow = match a.opt_str("flow")?.as_deref() {
+        let flow = match a.opt_str("flow")? {
             None | Some("USER_SRP_AUTH") => Flow::Srp,
             Some("USER_PASSWORD_AUTH") => Flow::Password,
             Some(_) => {
@@ -118,9 +122,10 @@ impl SignIn {
                 ))
             }
         };
+        let (username, password) = (a.str("username")?, a.str("password")?);
         Ok(SignIn {
-            username: a.str("username")?,
-            password: a.str("password")?,
+            username: username.into(),
+            password: password.into(),
             flow,
         })
     }
@@ -152,16 +157,20 @@ impl ConfirmSignIn {
         let mfa_type = match a.opt_str("mfaType")? {
             None => None,
             Some(m) => Some(
-                MfaType::from_js_name(&m)
+                MfaType::from_js_name(m)
                     .ok_or_else(|| Error::param("mfaType", "expected 'TOTP', 'SMS' or 'EMAIL'"))?,
             ),
         };
+        let code = a.opt_str("code")?;
+        let new_password = a.opt_str("newPassword")?;
+        let attributes = a.attributes("attributes")?;
+        let device_name = a.opt_str("deviceName")?;
         Ok(ConfirmSignIn {
-            code: a.opt_str("code")?,
-            new_password: a.opt_str("newPassword")?,
-            attributes: a.attributes("attributes")?,
+            code: code.map(str::to_owned),
+            new_password: new_password.map(str::to_owned),
+            attributes,
             mfa_type,
-            device_name: a.opt_str("deviceName")?,
+            device_name: device_name.map(str::to_owned),
         })
     }
 }
@@ -181,9 +190,10 @@ impl SignUp {
     /// Reads the arguments.
     pub fn from_json(json: Option<&Json>) -> Result<Self> {
         let a = Args::new(json, &["username", "password", "attributes"])?;
+        let (username, password) = (a.str("username")?, a.str("password")?);
         Ok(SignUp {
-            username: a.str("username")?,
-            password: a.str("password")?,
+            username: username.into(),
+            password: password.into(),
             attributes: a.attributes("attributes")?,
         })
     }
@@ -202,16 +212,19 @@ impl UsernameCode {
     /// Reads the arguments.
     pub fn from_json(json: Option<&Json>) -> Result<Self> {
         let a = Args::new(json, &["username", "code"])?;
+        let (username, code) = (a.str("username")?, a.str("code")?);
         Ok(UsernameCode {
-            username: a.str("username")?,
-            code: a.str("code")?,
+            username: username.into(),
+            code: code.into(),
         })
     }
 }
 
 /// `{ username }` (`resendSignUpCode`, `forgotPassword`).
 pub fn username(json: Option<&Json>) -> Result<String> {
-    Args::new(json, &["username"])?.str("username")
+    Args::new(json, &["username"])?
+        .str("username")
+        .map(String::from)
 }
 
 /// `confirmForgotPassword({ username, code, newPassword })`.
@@ -229,10 +242,12 @@ impl ConfirmForgotPassword {
     /// Reads the arguments.
     pub fn from_json(json: Option<&Json>) -> Result<Self> {
         let a = Args::new(json, &["username", "code", "newPassword"])?;
+        let (username, code) = (a.str("username")?, a.str("code")?);
+        let new_password = a.str("newPassword")?;
         Ok(ConfirmForgotPassword {
-            username: a.str("username")?,
-            code: a.str("code")?,
-            new_password: a.str("newPassword")?,
+            username: username.into(),
+            code: code.into(),
+            new_password: new_password.into(),
         })
     }
 }
@@ -250,9 +265,10 @@ impl ChangePassword {
     /// Reads the arguments.
     pub fn from_json(json: Option<&Json>) -> Result<Self> {
         let a = Args::new(json, &["oldPassword", "newPassword"])?;
+        let (old_password, new_password) = (a.str("oldPassword")?, a.str("newPassword")?);
         Ok(ChangePassword {
-            old_password: a.str("oldPassword")?,
-            new_password: a.str("newPassword")?,
+            old_password: old_password.into(),
+            new_password: new_password.into(),
         })
     }
 }
@@ -270,9 +286,10 @@ impl VerifyTotp {
     /// Reads the arguments.
     pub fn from_json(json: Option<&Json>) -> Result<Self> {
         let a = Args::new(json, &["code", "deviceName"])?;
+        let (code, device_name) = (a.str("code")?, a.opt_str("deviceName")?);
         Ok(VerifyTotp {
-            code: a.str("code")?,
-            device_name: a.opt_str("deviceName")?,
+            code: code.into(),
+            device_name: device_name.map(str::to_owned),
         })
     }
 }
@@ -296,7 +313,7 @@ impl MfaPreferences {
         let pref = |key: &str| -> Result<Option<MfaPreference>> {
             match a.opt_str(key)? {
                 None => Ok(None),
-                Some(v) => MfaPreference::from_js_name(&v).map(Some).ok_or_else(|| {
+                Some(v) => MfaPreference::from_js_name(v).map(Some).ok_or_else(|| {
                     Error::param(key, "expected 'PREFERRED', 'ENABLED' or 'DISABLED'")
                 }),
             }

@@ -4,8 +4,10 @@
 //! Listeners are called after the session's own state is updated and with no internal borrow
 //! held, so a listener may call back into the SDK (for example `signOut` from `refreshFailed`).
 
-use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use crate::prelude::*;
+
+use ::core::cell::{Cell, RefCell};
+use alloc::rc::Rc;
 
 use crate::core::error::{Error, Result};
 

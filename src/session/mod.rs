@@ -9,6 +9,8 @@
 //! method takes `&self`; state sits in `RefCell`s that are never borrowed across an `.await`,
 //! and listeners are called with no borrow held.
 
+use crate::prelude::*;
+
 pub mod args;
 pub mod events;
 pub mod single_flight;
@@ -16,10 +18,10 @@ pub mod store;
 pub mod tokens;
 pub mod transport;
 
-use std::cell::{Cell, RefCell};
-use std::future::Future;
-use std::pin::Pin;
-use std::rc::Rc;
+use ::core::cell::{Cell, RefCell};
+use ::core::future::Future;
+use ::core::pin::Pin;
+use alloc::rc::Rc;
 
 use crate::core::config::Config;
 use crate::core::error::{Error, ErrorCode, Result};
@@ -241,20 +243,11 @@ impl<P: Platform> Session<P> {
             ));
         }
         self.pending.replace(None);
-        let result = match a.flow {
-            Flow::Srp => self.sign_in_srp(&a.username, &a.password).await,
-            Flow::Password => {
-                match self
-                    .call(up::initiate_password(&self.cfg, &a.username, &a.password))
-                    .await
-                {
-                    Ok(json) => match up::parse_auth_outcome(&json) {
-                        Ok(outcome) => self.on_outcome(outcome, &a.username).await,
-                        Err(e) => Err(e),
-                    },
-                    Err(e) => Err(e),
-                }
-            }
+        // One `on_outcome` await for both flows and every SRP branch (each await of a boxed
+        // step adds its own states and drop paths to this state machine).
+        let result = match self.authenticate(&a).await {
+            Ok(outcome) => self.on_outcome(outcome, &a.username).await,
+            Err(e) => Err(e),
         };
         match result {
             Err(e) => up::step_for_sign_in_error(&e, &a.username).ok_or(e),
@@ -262,42 +255,59 @@ impl<P: Platform> Session<P> {
         }
     }
 
-    async fn sign_in_srp(&self, username: &str, password: &str) -> Result<Step> {
-        // A is computed before InitiateAuth is sent, off the critical path of the answer.
-        let srp = SrpClient::new()?;
-        let json = self
-            .call(up::initiate_srp(&self.cfg, username, &srp.srp_a_hex()))
-            .await?;
-        let ch = match up::parse_auth_outcome(&json)? {
-            AuthOutcome::Challenge(ch) if ch.name == "PASSWORD_VERIFIER" => ch,
-            other => return self.on_outcome(other, username).await,
+    /// The first outcome of a sign-in that is not SRP's own `PASSWORD_VERIFIER` challenge.
+    async fn authenticate(&self, a: &args::SignIn) -> Result<AuthOutcome> {
+        let (username, password) = (a.username.as_str(), a.password.as_str());
+        let call = match a.flow {
+            Flow::Password => up::initiate_password(&self.cfg, username, password),
+            Flow::Srp => {
+                // A is computed before InitiateAuth is sent, off the critical path of the answer.
+                let srp = SrpClient::new()?;
+                let json = self
+                    .call(up::initiate_srp(&self.cfg, username, &srp.srp_a_hex()))
+                    .await?;
+                match up::parse_auth_outcome(&json)? {
+                    AuthOutcome::Challenge(ch) if ch.name == "PASSWORD_VERIFIER" => {
+                        self.password_verifier(&srp, &ch, username, password)?
+                    }
+                    other => return Ok(other),
+                }
+            }
         };
-        let user_id = ch.username(username).to_string();
+        up::parse_auth_outcome(&self.call(call).await?)
+    }
+
+    /// The answer to SRP's `PASSWORD_VERIFIER` challenge (plain code, outside the async flow).
+    fn password_verifier(
+        &self,
+        srp: &SrpClient,
+        ch: &Challenge,
+        username: &str,
+        password: &str,
+    ) -> Result<ApiCall> {
+        let user_id = ch.username(username);
         let secret_block = ch.required("SECRET_BLOCK")?;
         let timestamp = UtcDateTime::from_unix_ms(self.platform.now_ms()).cognito_timestamp();
         let claim = srp.password_claim(
             self.cfg.pool_name(),
-            &user_id,
+            user_id,
             password,
             ch.required("SALT")?,
             ch.required("SRP_B")?,
             secret_block,
             &timestamp,
         )?;
-        let answer = up::respond_to_challenge(
+        Ok(up::respond_to_challenge(
             &self.cfg,
             "PASSWORD_VERIFIER",
             ch.session.as_deref(),
-            &user_id,
+            user_id,
             &[
                 ("PASSWORD_CLAIM_SECRET_BLOCK", secret_block),
                 ("PASSWORD_CLAIM_SIGNATURE", &claim.signature_b64),
                 ("TIMESTAMP", &claim.timestamp),
             ],
-        );
-        let json = self.call(answer).await?;
-        self.on_outcome(up::parse_auth_outcome(&json)?, username)
-            .await
+        ))
     }
 
     /// Tokens → signed in; a challenge → the step the app shows (Cognito's session kept).

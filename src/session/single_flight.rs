@@ -6,11 +6,13 @@
 //! before finishing (its future was cancelled), waiters get an `InternalError` rather than
 //! waiting forever.
 
-use std::cell::RefCell;
-use std::future::Future;
-use std::pin::Pin;
-use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
+use crate::prelude::*;
+
+use ::core::cell::RefCell;
+use ::core::future::Future;
+use ::core::pin::Pin;
+use ::core::task::{Context, Poll, Waker};
+use alloc::rc::Rc;
 
 use crate::core::error::{Error, Result};
 
@@ -53,7 +55,7 @@ impl<T: Clone> Flight<T> {
         let wakers = {
             let mut s = self.state.borrow_mut();
             s.result = Some(result);
-            std::mem::take(&mut s.wakers)
+            ::core::mem::take(&mut s.wakers)
         };
         for w in wakers {
             w.wake();

@@ -1,7 +1,9 @@
 //! Where the session is kept: a small key-value interface over Web Storage (in `platform`) or
 //! memory (here, for `storage: 'memory'`, for Node, and wherever Web Storage is unavailable).
 
-use std::cell::RefCell;
+use crate::prelude::*;
+
+use ::core::cell::RefCell;
 
 use crate::core::error::Result;
 

@@ -1,6 +1,8 @@
 //! The session's token set: checking tokens on receipt, keeping them in storage, and the
 //! display claims an app shows.
 
+use crate::prelude::*;
+
 use crate::core::config::Config;
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::{Json, JsonObject};

@@ -1,6 +1,8 @@
 //! What the session needs from its environment: HTTP and a clock. The browser/Node
 //! implementation is `platform::WebPlatform`; tests use a scripted one.
 
+use crate::prelude::*;
+
 use crate::core::error::Result;
 
 /// An HTTP request (the session only sends `POST`s with a text body).

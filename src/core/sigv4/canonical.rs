@@ -2,6 +2,8 @@
 //! of. Every function reads the request as it is on the wire, so the client (before sending) and
 //! the server (after receiving) compute the same text.
 
+use crate::prelude::*;
+
 use super::PathMode;
 use crate::core::encoding::percent_encode;
 use crate::core::error::{Error, Result};

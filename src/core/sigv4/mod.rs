@@ -14,6 +14,8 @@
 //! Requests are described by [`HttpRequestParts`] exactly as they go on the wire (path and query
 //! already percent-encoded); the [`PathMode`] says how the path becomes the canonical URI.
 
+use crate::prelude::*;
+
 pub mod canonical;
 pub mod sign;
 pub mod verify;

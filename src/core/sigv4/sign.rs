@@ -1,6 +1,8 @@
 //! Stages 2 and 3 of SigV4 — the string to sign and the signature — with the signing key
 //! derivation, and the two client drivers: header signing and presigning (query signing).
 
+use crate::prelude::*;
+
 use super::canonical::{
     canonical_headers, canonical_query, canonical_request, canonical_uri, HeaderSelection,
 };

@@ -2,6 +2,8 @@
 //! header or its presigned query) and recompute it from the request as it arrived on the wire.
 //! Used by the emulator's S3; errors carry S3's own error codes.
 
+use crate::prelude::*;
+
 use super::canonical::{
     canonical_headers, canonical_query_without, canonical_request, canonical_uri, HeaderSelection,
 };

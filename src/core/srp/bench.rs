@@ -1,6 +1,8 @@
 //! Benchmark entry points for `scripts/bench-srp.sh` (cargo feature `bench`, wasm32 only; never
 //! part of a release build). They run the real client math of [`SrpClient`].
 
+use crate::prelude::*;
+
 use wasm_bindgen::prelude::*;
 
 use super::montgomery::{self, Element};

@@ -18,6 +18,8 @@
 //! The modular arithmetic is the hand-written fixed-size Montgomery code in [`montgomery`]
 //! (see there for why); `a` is 256 random bits (RFC 5054's minimum; the JS clients use 1024).
 
+use crate::prelude::*;
+
 #[cfg(all(feature = "bench", target_arch = "wasm32"))]
 pub mod bench;
 pub mod montgomery;
@@ -145,7 +147,8 @@ impl SrpClient {
     /// The `SRP_A` parameter as the reference sends it: lowercase hex without leading zeros.
     pub fn srp_a_hex(&self) -> String {
         let hex = hex_encode(&self.large_a);
-        let digits = hex.trim_start_matches('0');
+        let zeros = hex.bytes().take_while(|&b| b == b'0').count();
+        let digits = hex.get(zeros..).unwrap_or("");
         if digits.is_empty() {
             "0".to_string()
         } else {

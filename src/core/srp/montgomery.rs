@@ -32,6 +32,10 @@
 //! is not constant-time: the exponent scan and the conditional subtractions branch on
 //! secret-derived values.
 
+// The host-only (portable) code is what allocates.
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 /// Bits per limb.
 pub const LIMB_BITS: u32 = 28;
 const MASK: u32 = (1 << LIMB_BITS) - 1;
