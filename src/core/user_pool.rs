@@ -183,13 +183,13 @@ pub fn verify_software_token(caller: Caller<'_>, code: &str, device_name: Option
     )
 }
 
-fn attribute_list(attributes: &[(String, String)]) -> Json {
-    Json::Array(
-        attributes
-            .iter()
-            .map(|(n, v)| JsonObject::new().str("Name", n).str("Value", v).build())
-            .collect(),
-    )
+/// Cognito's `[{ Name, Value }]` attribute list.
+fn attribute_list<'a>(
+    attributes: &'a [(String, String)],
+) -> impl Iterator<Item = JsonObject> + 'a {
+    attributes
+        .iter()
+        .map(|(n, v)| JsonObject::new().str("Name", n).str("Value", v))
 }
 
 /// `SignUp`.
@@ -207,7 +207,7 @@ pub fn sign_up(
             .opt_str("SecretHash", hash.as_deref())
             .str("Username", username)
             .str("Password", password)
-            .value("UserAttributes", attribute_list(attributes)),
+            .objects("UserAttributes", attribute_list(attributes)),
     )
 }
 
