@@ -2,10 +2,10 @@
 //! from the seed below. Login tokens come from a real sign-in (USER_PASSWORD_AUTH) or are minted
 //! with the emulator's own key (`app.signer`) so that each claim can be made wrong on purpose.
 
+mod common;
+
 use emulator::app::App;
 use serde_json::{json, Value};
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -79,42 +79,7 @@ fn start(data_dir: Option<&Path>) -> Emu {
     Emu { port: running.port, app: running.app.clone() }
 }
 
-struct HttpResp {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl HttpResp {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-    }
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-}
-
-fn http(port: u16, method: &str, target: &str, headers: &[(&str, &str)], body: &[u8]) -> HttpResp {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    let mut head = format!("{method} {target} HTTP/1.1\r\nhost: 127.0.0.1:{port}\r\nconnection: close\r\n");
-    for (k, v) in headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
-    }
-    head.push_str(&format!("content-length: {}\r\n\r\n", body.len()));
-    s.write_all(head.as_bytes()).unwrap();
-    s.write_all(body).unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a response head");
-    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-    let mut lines = head.split("\r\n");
-    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
-        .collect();
-    HttpResp { status, headers, body: raw[split + 4..].to_vec() }
-}
+use common::request as http;
 
 impl Emu {
     /// An `AWSCognitoIdentityService` call: status, the raw body and the parsed body.

@@ -3,14 +3,15 @@
 //! minted by the emulator's key); requests are signed on the client side with the SDK's own
 //! signer (`cognito_wasm::core::sigv4`, S3 mode) and sent byte for byte as built here.
 
+mod common;
+
+use common::HttpResp;
 use cognito_wasm::core::encoding::percent_encode;
 use cognito_wasm::core::sigv4::{presign, sign_headers, Credentials, HttpRequestParts, Payload, SigningParams};
 use cognito_wasm::core::time::UtcDateTime;
 use emulator::app::App;
 use md5::{Digest, Md5};
 use serde_json::{json, Value};
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -73,20 +74,8 @@ fn start(data_dir: Option<&Path>) -> Emu {
     Emu { port: running.port, app: running.app.clone() }
 }
 
-#[derive(Debug)]
-struct HttpResp {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
+/// Reading S3's XML answers.
 impl HttpResp {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-    }
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
     /// The text of the first `<name>` element of an XML body.
     fn xml(&self, name: &str) -> Option<String> {
         let t = self.text();
@@ -112,26 +101,10 @@ fn unescape(s: &str) -> String {
     s.replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&apos;", "'").replace("&amp;", "&")
 }
 
+/// One raw request with owned header pairs (as the signer returns them).
 fn http(port: u16, method: &str, target: &str, headers: &[(String, String)], body: &[u8]) -> HttpResp {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    let mut head = format!("{method} {target} HTTP/1.1\r\n");
-    for (k, v) in headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
-    }
-    head.push_str(&format!("connection: close\r\ncontent-length: {}\r\n\r\n", body.len()));
-    s.write_all(head.as_bytes()).unwrap();
-    s.write_all(body).unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a response head");
-    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-    let mut lines = head.split("\r\n");
-    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
-        .collect();
-    HttpResp { status, headers, body: raw[split + 4..].to_vec() }
+    let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    common::request(port, method, target, &headers, body)
 }
 
 /// Credentials from the identity pool, with the identity they belong to.

@@ -1,4 +1,5 @@
-//! Test harness: starts the real emulator binary on a free port, a raw HTTP/1.1 client, and an
+//! Test harness: starts the real emulator binary on a free port, a raw HTTP/1.1 client (also used
+//! by the in-process identity and S3 tests), and an
 //! independent Cognito SRP client (num-bigint) checked against the JS reference vectors.
 #![allow(dead_code)]
 
@@ -301,8 +302,11 @@ pub fn try_request(
     body: &[u8],
 ) -> Option<HttpResp> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    let mut head =
-        format!("{method} {path} HTTP/1.1\r\nhost: 127.0.0.1:{port}\r\nconnection: close\r\n");
+    let mut head = format!("{method} {path} HTTP/1.1\r\nconnection: close\r\n");
+    // Signed requests (S3) bring their own, signed, host header.
+    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+        head.push_str(&format!("host: 127.0.0.1:{port}\r\n"));
+    }
     for (k, v) in headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
