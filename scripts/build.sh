@@ -15,7 +15,7 @@ node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-multivalue --enable-reference-types --enable-simd \
   "$OUT/cognito_wasm_bg.wasm" -o "$OUT/cognito_wasm_bg.wasm"
-for f in index.js index.d.ts; do
+for f in index.js auth.js index.d.ts; do
   [ -f "js/$f" ] && cp "js/$f" "$OUT/$f"
 done
 echo "built $OUT/"

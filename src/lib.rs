@@ -2,10 +2,12 @@
 //! browser apps, compiled to WebAssembly, with no AWS SDK.
 //!
 //! Layers, top to bottom (see README.md, "Architecture"):
-//! - `js`: the wasm-bindgen facade (classes, JS errors) — wasm32 only;
-//! - `session`: token set, refresh, storage of the session, events;
+//! - `js`: the wasm-bindgen facade, one class that the JS driver (`js/auth.js`) runs — wasm32
+//!   only;
+//! - [`session`]: the flows as a synchronous state machine (send this, done, failed), the token
+//!   set and its refresh, the stored form of the session, events — no I/O;
 //! - [`core`]: the pure, sans-IO protocol core, tested natively against known-answer vectors;
-//! - `platform`: thin wrappers over fetch, Web Storage, clock — wasm32 only.
+//! - `platform`: the wasm32 allocator.
 //!
 //! The shipped wasm is `no_std` (with `alloc`) and traps on a panic: std's panic handler
 //! formats its message and location, which keeps `core::fmt` and every panic location string

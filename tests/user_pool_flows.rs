@@ -1,5 +1,6 @@
-//! User-pool flows in headless Chromium, through the JS-facing `CognitoAuth` (the same methods
-//! apps call), against the emulator:
+//! User-pool flows in headless browsers, through the SDK's own JS driver (`js/auth.js`, loaded
+//! as a snippet) over the wasm session — the same `CognitoAuth` class apps use — against the
+//! emulator:
 //!
 //! ```text
 //! scripts/with-emulator.sh env CHROMEDRIVER=/usr/bin/chromedriver \
@@ -10,10 +11,9 @@
 #![cfg(target_arch = "wasm32")]
 
 use cognito_wasm::core::json::Json;
-use cognito_wasm::js::CognitoAuth;
-use cognito_wasm::platform::fetch;
-use cognito_wasm::session::{HttpRequest, Op};
-use js_sys::{Promise, Reflect, JSON};
+use cognito_wasm::js::WasmSession;
+use cognito_wasm::session::Op;
+use js_sys::{Function, Promise, Reflect, JSON};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -34,6 +34,70 @@ const ROTATING: &str = "testclient0000000000000003";
 const MFA_POOL: &str = "us-east-1_MfaPool01";
 const MFA_CLIENT: &str = "testclient0000000000000004";
 const PASSWORD: &str = "Passw0rd!browser";
+
+// ---------------------------------------------------------------------------------------------
+// The SDK's JS driver, bound to this test's wasm
+
+#[wasm_bindgen(module = "/js/auth.js")]
+extern "C" {
+    fn bind(factory: &JsValue);
+    #[wasm_bindgen(js_name = CognitoAuth)]
+    type JsAuth;
+    #[wasm_bindgen(constructor, catch, js_class = "CognitoAuth")]
+    fn new(config: &JsValue) -> Result<JsAuth, JsValue>;
+    #[wasm_bindgen(method, getter, js_class = "CognitoAuth")]
+    fn user(this: &JsAuth) -> JsValue;
+    #[wasm_bindgen(method, getter, js_class = "CognitoAuth", js_name = isSignedIn)]
+    fn is_signed_in(this: &JsAuth) -> bool;
+    #[wasm_bindgen(method, catch, js_class = "CognitoAuth")]
+    fn on(this: &JsAuth, event: &str, listener: &JsValue) -> Result<Function, JsValue>;
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = fetch)]
+    fn global_fetch(url: &str, init: &JsValue) -> Promise;
+}
+
+/// `init()`'s binding, done once: the driver makes its wasm sessions with this test's wasm.
+fn bound() {
+    thread_local!(static BOUND: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
+    if BOUND.with(|b| b.replace(true)) {
+        return;
+    }
+    let factory = Closure::<dyn Fn(Option<String>) -> JsValue>::new(|config: Option<String>| {
+        match WasmSession::new(config) {
+            Ok(session) => JsValue::from(session),
+            Err(e) => wasm_bindgen::throw_val(e),
+        }
+    });
+    bind(&factory.into_js_value());
+}
+
+/// The app-facing `CognitoAuth` of `js/auth.js`.
+struct CognitoAuth(JsAuth);
+
+impl CognitoAuth {
+    /// `new CognitoAuth(JSON.parse(config))` (`None`: no config).
+    fn new(config: Option<String>) -> Result<CognitoAuth, JsValue> {
+        bound();
+        let config = config.map_or(JsValue::UNDEFINED, |t| js(&t));
+        JsAuth::new(&config).map(CognitoAuth)
+    }
+
+    fn user(&self) -> JsValue {
+        self.0.user()
+    }
+
+    fn is_signed_in(&self) -> bool {
+        self.0.is_signed_in()
+    }
+
+    /// Subscribes `listener`; returns the unsubscribe function.
+    fn on(&self, event: &str, listener: JsValue) -> Result<Function, JsValue> {
+        self.0.on(event, &listener)
+    }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -57,8 +121,7 @@ fn prop_str(v: &JsValue, key: &str) -> String {
     prop(v, key).as_string().unwrap_or_default()
 }
 
-/// The app-facing methods, as `js/index.js` maps them onto the facade's `run`: arguments go in
-/// as JSON text, results come back as JSON text.
+/// The app-facing methods, called on the JS class by name.
 trait Api {
     fn call(&self, op: Op, input: JsValue) -> Promise;
     fn sign_in(&self, i: JsValue) -> Promise {
@@ -107,27 +170,22 @@ trait Api {
 
 impl Api for CognitoAuth {
     fn call(&self, op: Op, input: JsValue) -> Promise {
-        let text = if input.is_undefined() {
-            None
-        } else {
-            Some(text(&input))
-        };
-        self.run(op, text)
+        let method: Function = prop(&self.0, op.name()).into();
+        method
+            .call1(&self.0, &input)
+            .expect("CognitoAuth methods return a promise, never throw")
+            .into()
     }
 }
 
-/// `auth.user` as index.js exposes it: an object or `null`.
+/// `auth.user`: an object or `null`.
 fn user(a: &CognitoAuth) -> JsValue {
-    a.user().map_or(JsValue::NULL, |t| js(&t))
+    a.user()
 }
 
-/// Awaits a facade promise; a JSON-text result is parsed as index.js does.
+/// Awaits an SDK promise.
 async fn wait(p: Promise) -> Result<JsValue, JsValue> {
-    let v = JsFuture::from(p).await?;
-    Ok(match v.as_string() {
-        Some(t) => js(&t),
-        None => v,
-    })
+    JsFuture::from(p).await
 }
 
 /// Awaits a promise that must reject; returns the error's name after checking it is a real
@@ -173,20 +231,28 @@ async fn http(
     headers: Vec<(&'static str, String)>,
     body: &str,
 ) -> (u16, Json) {
-    let r = fetch::send(HttpRequest {
-        method,
-        url: format!("{EMULATOR}{path}"),
-        headers,
-        body: body.to_string(),
-    })
-    .await
-    .expect("the emulator is reachable (run under scripts/with-emulator.sh)");
-    let json = if r.body.is_empty() {
+    let mut h = cognito_wasm::core::json::JsonObject::new();
+    for (k, v) in &headers {
+        h = h.str(k, v);
+    }
+    let mut init = cognito_wasm::core::json::JsonObject::new()
+        .str("method", method)
+        .obj("headers", h);
+    if !body.is_empty() {
+        init = init.str("body", body);
+    }
+    let url = format!("{EMULATOR}{path}");
+    let r: web_sys::Response = JsFuture::from(global_fetch(&url, &js(&init.to_string())))
+        .await
+        .expect("the emulator is reachable (run under scripts/with-emulator.sh)")
+        .into();
+    let body = JsFuture::from(r.text().unwrap()).await.unwrap().as_string().unwrap();
+    let json = if body.is_empty() {
         Json::Null
     } else {
-        Json::parse(&r.body).expect("JSON from the emulator")
+        Json::parse(&body).expect("JSON from the emulator")
     };
-    (r.status, json)
+    (r.status(), json)
 }
 
 async fn admin(method: &'static str, path: &str, body: &str) -> Json {
@@ -274,14 +340,14 @@ fn record(a: &CognitoAuth) -> Rc<RefCell<Vec<String>>> {
     let seen = Rc::new(RefCell::new(Vec::new()));
     for ev in ["signedIn", "signedOut", "tokenRefreshed", "refreshFailed"] {
         let s = seen.clone();
-        let cb = Closure::<dyn Fn(JsValue, JsValue)>::new(move |kind: JsValue, error: JsValue| {
-            let mut t = kind.as_string().unwrap_or_default();
-            if let Some(name) = prop(&error, "name").as_string() {
+        let cb = Closure::<dyn Fn(JsValue)>::new(move |event: JsValue| {
+            let mut t = prop_str(&event, "type");
+            if let Some(name) = prop(&prop(&event, "error"), "name").as_string() {
                 t = format!("{t}:{name}");
             }
             s.borrow_mut().push(t);
         });
-        a.on(ev, cb.into_js_value().into()).unwrap();
+        a.on(ev, cb.into_js_value()).unwrap();
     }
     seen
 }
@@ -467,7 +533,7 @@ async fn refusals_are_typed_errors() {
     )
     .await;
     let e = a
-        .on("signedin", js_sys::Function::new_no_args(""))
+        .on("signedin", js_sys::Function::new_no_args("").into())
         .unwrap_err();
     assert_eq!(prop_str(&e, "name"), "InvalidParameter");
     // Throttling arrives as Cognito's TooManyRequestsException.
@@ -936,9 +1002,10 @@ async fn unsubscribed_listeners_are_not_called() {
     let count = Rc::new(RefCell::new(0));
     let c = count.clone();
     let cb = Closure::<dyn Fn(JsValue)>::new(move |_| *c.borrow_mut() += 1);
-    let id = a.on("signedIn", cb.into_js_value().into()).unwrap();
-    assert!(a.off(id));
-    assert!(!a.off(id));
+    let off = a.on("signedIn", cb.into_js_value()).unwrap();
+    off.call0(&JsValue::UNDEFINED).unwrap();
+    // Unsubscribing twice is harmless.
+    off.call0(&JsValue::UNDEFINED).unwrap();
     sign_in(&a, &username).await;
     assert_eq!(*count.borrow(), 0);
     ok(a.sign_out(JsValue::UNDEFINED)).await;

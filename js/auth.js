@@ -1,0 +1,249 @@
+// cognito-wasm: the JS driver of the wasm session, and the `CognitoAuth` class apps use.
+//
+// The wasm session (src/session/) is a synchronous state machine that does no I/O: each call
+// (`start`, `resume`) returns one JSON action, and this file performs it —
+//   { flow, send: { url, headers, body } }  fetch it, then `resume(flow, status, body, now)`;
+//   { done }  /  { error: { name, message, status? } }  the operation's result or failure;
+//   { join }  the result is that of the refresh flow already in flight;
+// plus the step's effects, applied first: `store` (the session's stored form, or null to remove
+// it) and `events` (delivered to the app's listeners, in order).
+//
+// This file imports nothing: `bind()` hands it a factory of wasm sessions (index.js does that
+// in `init()`; the browser tests bind their own), so it can be loaded anywhere.
+
+let create = null;
+
+/**
+ * Sets the factory `(configText) => WasmSession` (which throws the error as JSON text for an
+ * invalid config). Called by `init()`.
+ */
+export function bind(factory) {
+  create = factory;
+}
+
+/** An SDK error: `name` and `code` are the stable error name; `status` when a service answered. */
+export function named(name, message, cause) {
+  const e = new Error(message, cause === undefined ? undefined : { cause });
+  e.name = name;
+  e.code = name;
+  return e;
+}
+
+/** The Error for `{ name, message, status? }` from the wasm. */
+function fromWasm(e) {
+  const err = named(e.name, e.message);
+  if (e.status !== undefined) err.status = e.status;
+  return err;
+}
+
+/** Any failure of a call into the wasm as an SDK error: a thrown error JSON, a trap, a non-Error. */
+export function fix(e) {
+  if (typeof e === 'string') {
+    try {
+      return fromWasm(JSON.parse(e));
+    } catch {
+      return named('InternalError', 'cognito-wasm failed: ' + e);
+    }
+  }
+  if (typeof WebAssembly === 'object' && e instanceof WebAssembly.RuntimeError) {
+    return named('InternalError', 'cognito-wasm hit an internal error (please report it): ' + e.message, e);
+  }
+  if (e instanceof Error) return e;
+  return named('InternalError', 'cognito-wasm failed with a non-Error value: ' + String(e), e);
+}
+
+function guard(f) {
+  try {
+    return f();
+  } catch (e) {
+    throw fix(e);
+  }
+}
+
+const PROBE = 'cognito-wasm.probe';
+
+/**
+ * The Web Storage area for `kind` ('local' | 'session') when it exists and accepts writes,
+ * else a Map in memory ('memory', Node, workers, storage blocked by privacy settings).
+ */
+function openStore(kind) {
+  if (kind !== 'memory') {
+    try {
+      const area = globalThis[kind === 'session' ? 'sessionStorage' : 'localStorage'];
+      area.setItem(PROBE, '1');
+      area.removeItem(PROBE);
+      return area;
+    } catch {
+      // Absent or refusing: memory.
+    }
+  }
+  const m = new Map();
+  return {
+    getItem: (k) => (m.has(k) ? m.get(k) : null),
+    setItem: (k, v) => void m.set(k, v),
+    removeItem: (k) => void m.delete(k),
+  };
+}
+
+const EVENTS = ['signedIn', 'signedOut', 'tokenRefreshed', 'refreshFailed'];
+
+/** Amazon Cognito user-pool authentication for one pool and app client. */
+export class CognitoAuth {
+  #w;
+  #store;
+  #key;
+  #listeners = new Map(EVENTS.map((e) => [e, new Set()]));
+  /** Flow id → the promise of the operation it belongs to (for `join`). */
+  #flows = new Map();
+
+  /** Validates `config` (throws an Error named `InvalidConfig` naming the field). */
+  constructor(config) {
+    if (!create) {
+      throw named('InvalidState', 'call `await init()` before `new CognitoAuth(config)`');
+    }
+    let text;
+    try {
+      text = config === undefined || config === null ? undefined : JSON.stringify(config);
+    } catch {
+      throw named('InvalidConfig', 'config: is not plain JSON data');
+    }
+    this.#w = guard(() => create(text));
+    // The config is valid: these fields are the checked ones.
+    this.#store = openStore(config.storage);
+    this.#key = 'cognito-wasm.' + config.userPoolId + '.' + config.clientId + '.session';
+    const stored = this.#store.getItem(this.#key);
+    if (stored !== null && !guard(() => this.#w.restore(stored))) {
+      this.#store.removeItem(this.#key);
+    }
+  }
+
+  /** Starts the operation named `op` (the method's name) and drives it to its result. */
+  #run(op, input) {
+    let action;
+    try {
+      let text;
+      try {
+        text = input === undefined || input === null ? undefined : JSON.stringify(input);
+      } catch {
+        throw named('InvalidParameter', 'arguments: are not plain JSON data');
+      }
+      action = JSON.parse(this.#w.start(op, text, Date.now()));
+    } catch (e) {
+      return Promise.reject(fix(e));
+    }
+    if (action.join !== undefined) {
+      return this.#flows.get(action.join) ?? Promise.reject(named('InternalError', 'cognito-wasm lost a refresh in flight (please report it)'));
+    }
+    const result = this.#drive(action);
+    const flow = action.flow;
+    if (flow !== undefined) {
+      this.#flows.set(flow, result);
+      const forget = () => this.#flows.delete(flow);
+      result.then(forget, forget);
+    }
+    return result;
+  }
+
+  async #drive(action) {
+    for (;;) {
+      this.#apply(action);
+      if (action.error) throw fromWasm(action.error);
+      const send = action.send;
+      if (!send) return action.done;
+      let status = 0;
+      let body;
+      try {
+        const res = await fetch(send.url, {
+          method: 'POST',
+          headers: send.headers,
+          body: send.body,
+          // Cognito needs no cookies; never send the app's.
+          credentials: 'omit',
+        });
+        body = await res.text();
+        status = res.status;
+      } catch (e) {
+        body = e instanceof Error ? e.message : String(e);
+      }
+      try {
+        action = JSON.parse(this.#w.resume(action.flow, status, body, Date.now()));
+      } catch (e) {
+        throw fix(e);
+      }
+    }
+  }
+
+  /** Applies a step's effects: the storage write, then the events. */
+  #apply(action) {
+    if (action.store !== undefined) {
+      try {
+        if (action.store === null) this.#store.removeItem(this.#key);
+        else this.#store.setItem(this.#key, action.store);
+      } catch {
+        // A storage that refuses (quota, privacy mode) leaves the session in memory only.
+      }
+    }
+    for (const ev of action.events ?? []) {
+      const event = ev.error ? { type: ev.type, error: fromWasm(ev.error) } : { type: ev.type };
+      for (const listener of [...this.#listeners.get(ev.type)]) {
+        try {
+          listener(event);
+        } catch {
+          // A listener that throws must not break the SDK's flow.
+        }
+      }
+    }
+  }
+
+  /** An operation of the signed-in user: the tokens are refreshed first when needed. */
+  async #asUser(op, input) {
+    await this.getTokens();
+    return this.#run(op, input);
+  }
+
+  /** Signs in (SRP by default) and resolves to the next step. */
+  signIn(input) { return this.#run('signIn', input); }
+  /** Answers the current sign-in step and resolves to the next one. */
+  confirmSignIn(input) { return this.#run('confirmSignIn', input); }
+  signUp(input) { return this.#run('signUp', input); }
+  confirmSignUp(input) { return this.#run('confirmSignUp', input); }
+  resendSignUpCode(input) { return this.#run('resendSignUpCode', input); }
+  forgotPassword(input) { return this.#run('forgotPassword', input); }
+  confirmForgotPassword(input) { return this.#run('confirmForgotPassword', input); }
+  changePassword(input) { return this.#asUser('changePassword', input); }
+  fetchUserAttributes() { return this.#asUser('fetchUserAttributes'); }
+  setUpTotp() { return this.#asUser('setUpTotp'); }
+  verifyTotp(input) { return this.#asUser('verifyTotp', input); }
+  setMfaPreference(input) { return this.#asUser('setMfaPreference', input); }
+  getTokens(input) { return this.#run('getTokens', input); }
+  signOut(input) { return this.#run('signOut', input); }
+
+  /** The signed-in user's display claims, or `null`. */
+  get user() {
+    const text = guard(() => this.#w.user);
+    return text === undefined ? null : JSON.parse(text);
+  }
+
+  /** Whether a user is signed in. */
+  get isSignedIn() {
+    return guard(() => this.#w.isSignedIn);
+  }
+
+  /**
+   * Calls `listener({ type, error? })` on `event`; returns a function that unsubscribes.
+   * Throws `InvalidParameter` for an unknown event name or a listener that is not a function.
+   */
+  on(event, listener) {
+    const set = this.#listeners.get(event);
+    if (!set) {
+      throw named('InvalidParameter', "event: expected 'signedIn', 'signedOut', 'tokenRefreshed' or 'refreshFailed'");
+    }
+    if (typeof listener !== 'function') {
+      throw named('InvalidParameter', 'listener: expected a function');
+    }
+    // A wrapper per subscription, so the same function subscribed twice is called twice.
+    const once = (e) => listener(e);
+    set.add(once);
+    return () => void set.delete(once);
+  }
+}

@@ -1,0 +1,212 @@
+//! What one step of the session asks of its driver: the next thing to do ([`Next`]) and the
+//! effects of the step (a storage write, events), and their JSON form for the JS driver
+//! (`js/auth.js`).
+
+use crate::prelude::*;
+
+use crate::core::error::Error;
+use crate::core::json::JsonObject;
+
+use super::events::AuthEvent;
+
+/// An HTTP request for the driver to send (the session only sends `POST`s with a text body).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    /// The absolute URL.
+    pub url: String,
+    /// Header names and values.
+    pub headers: Vec<(&'static str, String)>,
+    /// The body.
+    pub body: String,
+}
+
+/// What the driver does next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Next {
+    /// Send `request`, then hand its answer to `Session::resume` with this `flow` id.
+    Send {
+        /// The flow waiting for the answer.
+        flow: u32,
+        /// The request.
+        request: HttpRequest,
+    },
+    /// The operation finished; its result as JSON text (`""`: no result).
+    Done(String),
+    /// The operation failed.
+    Fail(Error),
+    /// The operation's result is that of flow `flow`, still in progress (a token refresh that
+    /// another caller started): wait for it instead of starting a second one.
+    Join(u32),
+}
+
+/// Where the session's stored form goes after a step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreWrite {
+    /// Store this text (JSON) under the session's key.
+    Set(String),
+    /// Remove the session's key.
+    Remove,
+}
+
+/// The outcome of one step: what to do next, and what the step changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// What the driver does next.
+    pub next: Next,
+    /// The storage write the step made, if any (only the last one of a step counts).
+    pub store: Option<StoreWrite>,
+    /// Events to deliver to the app's listeners, in order, after the storage write.
+    pub events: Vec<(AuthEvent, Option<Error>)>,
+}
+
+/// `{ name, message, status? }`: an error as the driver turns it into a JS `Error`.
+pub fn error_json(e: &Error) -> JsonObject {
+    let o = JsonObject::new()
+        .str("name", e.name())
+        .str("message", &e.message);
+    match e.status {
+        Some(s) => o.num("status", u64::from(s)),
+        None => o,
+    }
+}
+
+impl Output {
+    /// An output that only fails with `e`.
+    pub fn failed(e: Error) -> Output {
+        Output {
+            next: Next::Fail(e),
+            store: None,
+            events: Vec::new(),
+        }
+    }
+
+    /// The JSON text the JS driver reads. One object with some of:
+    /// - `send: { url, headers, body }` and `flow`: send it, then resume `flow` with the answer;
+    /// - `done`: the result (absent: none), or `error: { name, message, status? }`;
+    /// - `join`: the id of the flow whose result this operation shares;
+    /// - `store`: the text to store under the session's key, or `null` to remove it;
+    /// - `events: [{ type, error? }]`.
+    pub fn to_json(&self) -> String {
+        let mut o = JsonObject::new();
+        match &self.store {
+            Some(StoreWrite::Set(text)) => o = o.str("store", text),
+            Some(StoreWrite::Remove) => o = o.value("store", crate::core::json::Json::Null),
+            None => {}
+        }
+        if !self.events.is_empty() {
+            o = o.objects(
+                "events",
+                self.events.iter().map(|(ev, err)| {
+                    let e = JsonObject::new().str("type", ev.name());
+                    match err {
+                        Some(err) => e.obj("error", error_json(err)),
+                        None => e,
+                    }
+                }),
+            );
+        }
+        let mut text = match &self.next {
+            Next::Send { flow, request } => {
+                let mut headers = JsonObject::new();
+                for (name, value) in &request.headers {
+                    headers = headers.str(name, value);
+                }
+                o.num("flow", u64::from(*flow))
+                    .obj(
+                        "send",
+                        JsonObject::new()
+                            .str("url", &request.url)
+                            .obj("headers", headers)
+                            .str("body", &request.body),
+                    )
+                    .to_string()
+            }
+            Next::Fail(e) => o.obj("error", error_json(e)).to_string(),
+            Next::Join(flow) => o.num("join", u64::from(*flow)).to_string(),
+            Next::Done(_) => o.to_string(),
+        };
+        // The result is already JSON text: spliced in as the last member, not re-encoded.
+        if let Next::Done(result) = &self.next {
+            if !result.is_empty() {
+                text.pop();
+                if text.len() > 1 {
+                    text.push(',');
+                }
+                text.push_str("\"done\":");
+                text.push_str(result);
+                text.push('}');
+            }
+        }
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::error::ErrorCode;
+    use crate::core::json::Json;
+
+    fn out(next: Next) -> Output {
+        Output {
+            next,
+            store: None,
+            events: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn each_next_has_one_json_shape() {
+        assert_eq!(out(Next::Done(String::new())).to_json(), "{}");
+        assert_eq!(
+            out(Next::Done(r#"{"step":"DONE"}"#.into())).to_json(),
+            r#"{"done":{"step":"DONE"}}"#
+        );
+        assert_eq!(out(Next::Join(3)).to_json(), r#"{"join":3}"#);
+        let send = out(Next::Send {
+            flow: 7,
+            request: HttpRequest {
+                url: "http://x/".into(),
+                headers: vec![("X-Amz-Target", "T".into())],
+                body: "{\"a\":1}".into(),
+            },
+        });
+        assert_eq!(
+            send.to_json(),
+            r#"{"flow":7,"send":{"url":"http://x/","headers":{"X-Amz-Target":"T"},"body":"{\"a\":1}"}}"#
+        );
+        let e = Error::service("NotAuthorizedException", "no", 400);
+        assert_eq!(
+            out(Next::Fail(e)).to_json(),
+            r#"{"error":{"name":"NotAuthorizedException","message":"no","status":400}}"#
+        );
+    }
+
+    #[test]
+    fn effects_come_with_any_next() {
+        let o = Output {
+            next: Next::Done("1".into()),
+            store: Some(StoreWrite::Remove),
+            events: vec![
+                (
+                    AuthEvent::RefreshFailed,
+                    Some(Error::new(ErrorCode::NetworkError, "offline")),
+                ),
+                (AuthEvent::SignedOut, None),
+            ],
+        };
+        let j = Json::parse(&o.to_json()).unwrap();
+        assert!(j.get("store").unwrap().is_null());
+        assert_eq!(j.get("done").and_then(Json::as_u64), Some(1));
+        assert_eq!(
+            j.get("events").unwrap().to_string(),
+            r#"[{"type":"refreshFailed","error":{"name":"NetworkError","message":"offline"}},{"type":"signedOut"}]"#
+        );
+        let set = Output {
+            next: Next::Done(String::new()),
+            store: Some(StoreWrite::Set("{}".into())),
+            events: Vec::new(),
+        };
+        assert_eq!(set.to_json(), r#"{"store":"{}"}"#);
+    }
+}
