@@ -159,7 +159,8 @@ impl App {
         })
     }
 
-    /// Back to the seed: users, sessions, tokens, codes, faults, counters and clock skew.
+    /// Back to the seed: users, sessions, tokens, codes, faults, counters and clock skew;
+    /// identities, S3 objects and multipart uploads are cleared.
     pub fn reset(&self) {
         let pools = UserPools::from_seed(&self.seed);
         *self.user_pools.lock().unwrap() = pools;

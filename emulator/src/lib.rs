@@ -6,15 +6,16 @@
 //!   operation), fault injection, counters and CORS around every answer;
 //! - [`userpool`]: the `AWSCognitoIdentityProviderService` JSON API (SRP in [`srp`]);
 //! - [`hostedui`]: managed login (`/oauth2/*`, `/login`, `/logout`, `/.well-known/*`);
+//! - [`identity`]: the identity-pool API (`AWSCognitoIdentityService`: `GetId`,
+//!   `GetCredentialsForIdentity`);
+//! - [`s3`]: S3, path-style under `/s3`, with SigV4 verified as S3 does;
 //! - [`tokens`]: RS256 JWTs and the JWKS; [`admin`]: `/__admin/*` for tests;
 //! - [`config`]: the seed file; [`clock`]: the one `now()`; [`faults`]; [`crypto`]; [`urlenc`].
 //!
-//! Extension points for the identity-pool and S3 services (`identity`, `s3` modules): declare the
-//! module here, give it state in [`app::App`], route to it in `App::dispatch` (the
-//! `Service::Identity` / `Service::S3` arms), and reset it in `App::reset`. Requests are already
-//! classified (`AWSCognitoIdentityService.<Op>` targets; paths under `/s3`), counted, faulted and
-//! given CORS headers before a service sees them. Use `app.clock.now_ms()` for time and
-//! `app.verify_token(token)` for user-pool tokens.
+//! [`app`] classifies, counts, faults and gives CORS headers to every request before a service
+//! module sees it. A service reads the time from `app.clock.now_ms()` and checks user-pool tokens
+//! with `app.verify_token(token)`; a new service gets a module declared here, its state in
+//! [`app::App`], an arm in `App::dispatch` and a line in `App::reset`.
 
 pub mod admin;
 pub mod app;

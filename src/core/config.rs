@@ -7,7 +7,8 @@
 //! and tested natively.
 //!
 //! The shape leaves room for the later parts of the SDK: `hostedUi`, `identityPoolId` and the
-//! `identityPool` / `s3` / `hostedUi` endpoint overrides are validated here already.
+//! `identityPool` / `s3` / `hostedUi` endpoint overrides are validated here already, though no
+//! SDK call reads them yet.
 
 use crate::prelude::*;
 
@@ -26,20 +27,23 @@ pub enum StorageKind {
     Memory,
 }
 
-/// Service URL overrides (an emulator, a VPC endpoint, a proxy). `None` means the AWS default.
+/// Service URL overrides (an emulator, a VPC endpoint, a proxy). `None`: not overridden.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Endpoints {
-    /// The Cognito user-pool API (default `https://cognito-idp.<region>.amazonaws.com/`).
+    /// The Cognito user-pool API (default `https://cognito-idp.<region>.amazonaws.com/`, see
+    /// [`Config::user_pool_url`]).
     pub user_pool: Option<String>,
-    /// The Cognito identity-pool API (default `https://cognito-identity.<region>.amazonaws.com/`).
+    /// The Cognito identity-pool API (validated; not read by any SDK call yet).
     pub identity_pool: Option<String>,
-    /// S3 (default: the regional virtual-hosted endpoint).
+    /// S3 (validated; not read by any SDK call yet).
     pub s3: Option<String>,
-    /// The hosted UI (managed login) base URL, when it differs from `hostedUi.domain`.
+    /// The hosted UI (managed login) base URL, for when it differs from `hostedUi.domain`
+    /// (validated; not read by any SDK call yet).
     pub hosted_ui: Option<String>,
 }
 
-/// The hosted UI (managed login) settings, for the redirect sign-in flow.
+/// The hosted UI (managed login) settings (`hostedUi`), kept for a redirect sign-in flow the SDK
+/// does not have yet.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HostedUi {
     /// The hosted UI domain, e.g. `https://myapp.auth.us-east-1.amazoncognito.com`.
@@ -48,7 +52,7 @@ pub struct HostedUi {
     pub redirect_uri: String,
     /// Where `/logout` sends the browser after signing out (optional).
     pub logout_uri: Option<String>,
-    /// OAuth scopes to request (default: `openid email profile`, decided by the hosted-UI flow).
+    /// OAuth scopes, as given (empty when absent); each is non-empty and has no whitespace.
     pub scopes: Vec<String>,
 }
 
@@ -69,9 +73,10 @@ pub struct Config {
     pub storage: StorageKind,
     /// Service URL overrides.
     pub endpoints: Endpoints,
-    /// Hosted UI settings, when the app uses the redirect flow.
+    /// Hosted UI settings, when given.
     pub hosted_ui: Option<HostedUi>,
-    /// The identity pool id, `<region>:<uuid>`, when the app wants AWS credentials.
+    /// The identity pool id, `<region>:<uuid>` in the same region, when given (not read by any
+    /// SDK call yet).
     pub identity_pool_id: Option<String>,
     /// The issuer label shown by authenticator apps for TOTP (default `AWSCognito`).
     pub totp_issuer: Option<String>,

@@ -4,9 +4,8 @@
 //! becomes the JS `Error`'s `name` and `code` (for example `InvalidConfig`, `NetworkError`, or a
 //! service's own error type such as `NotAuthorizedException`), so apps can branch on it.
 //!
-//! Messages are built by concatenation rather than `format!`: `core::fmt` machinery costs
-//! kilobytes of wasm per call site (see `../shared/notes/measurements.md`), and the SDK has a
-//! 40 KiB budget.
+//! Messages are built by concatenation rather than `format!`: one `format!` of an integer links
+//! `core::fmt`, about 1.9 KB raw of wasm (docs/size.md), and the SDK has a 40 KiB budget.
 
 use super::encoding::split_ascii;
 use crate::prelude::*;
@@ -24,22 +23,27 @@ pub enum ErrorCode {
     InvalidResponse,
     /// A JWT is malformed (not three base64url parts, bad JSON, wrong claim types).
     InvalidToken,
-    /// A token's signature, issuer, audience or use does not check out.
+    /// A decoded token fails a check: its issuer, token use, audience or expiry, or a token pair
+    /// that names two users. Signatures are not verified (see `src/core/jwt.rs`).
     TokenVerificationFailed,
-    /// The SRP exchange cannot continue safely (B ≡ 0 mod N, u = 0, malformed salt or B).
+    /// The SRP exchange cannot continue safely (B ≡ 0 mod N, u = 0, a malformed SALT, SRP_B or
+    /// SECRET_BLOCK).
     SrpProtocolError,
     /// The call is not valid in the current state (e.g. `confirmSignIn` with no pending step).
     InvalidState,
     /// The user is not signed in, or the session was cleared.
     NotSignedIn,
-    /// The operation was cancelled by the app (AbortSignal).
+    /// The operation was cancelled (JS name `AbortError`). Nothing in the crate returns it yet.
     Aborted,
-    /// A storage backend (localStorage/sessionStorage) refused to read or write.
+    /// A storage backend (localStorage/sessionStorage) refused a write. Nothing in the crate
+    /// returns it: storage is written by the JS driver (`js/auth.js`), which keeps the session in
+    /// memory when a write is refused.
     StorageError,
     /// An invariant of the SDK itself was broken; a bug to report.
     InternalError,
     /// An error type reported by the service itself, verbatim: Cognito's `__type` (without any
-    /// `namespace#` prefix), an OAuth `error` code, or an S3 `<Code>`.
+    /// `namespace#` prefix or `:detail` suffix), or an S3 `<Code>` such as the SigV4
+    /// verification's `SignatureDoesNotMatch`.
     Service(String),
 }
 
@@ -84,8 +88,9 @@ impl Error {
         Error { code, message: message.into(), status: None }
     }
 
-    /// A service-reported error (`__type`, OAuth `error`, S3 `Code`) with its HTTP status.
-    /// A `namespace#Name` type is reduced to `Name`, as Cognito's JS clients do.
+    /// A service-reported error (Cognito's `__type`, an S3 `<Code>`) with its HTTP status.
+    /// A `namespace#Name` type is reduced to `Name`, and a `Name:detail` one to `Name`, as
+    /// Cognito's JS clients do.
     pub fn service(kind: &str, message: impl Into<String>, status: u16) -> Self {
         let name = split_ascii(kind, b'#', true).map_or(kind, |(_, name)| name);
         let name = split_ascii(name, b':', false).map_or(name, |(name, _)| name);

@@ -67,8 +67,9 @@ fn wipe<T: Copy + Default>(buf: &mut [T]) {
     core::sync::atomic::compiler_fence(core::sync::atomic::Ordering::SeqCst);
 }
 
-/// Client side of one SRP exchange. `a` is secret; A is computed eagerly in `new()` so the
-/// session can compute it before sending InitiateAuth (off the critical path).
+/// Client side of one SRP exchange. `a` is secret; A and the fixed-base table for g are computed
+/// when the exchange is created, before InitiateAuth is sent, so only the work that needs the
+/// server's B is left after its reply.
 pub struct SrpClient {
     /// The secret exponent a, big-endian without leading zeros; never printed, wiped on drop.
     small_a: Secret,
@@ -76,7 +77,8 @@ pub struct SrpClient {
     large_a: [u8; BYTES],
     /// R² mod N, to bring B and k into the Montgomery domain.
     r2: Element,
-    /// Fixed-base table for g^x after the server's reply (built with A, off the critical path).
+    /// Fixed-base table for g^e with e up to 256 bits, built with A; gives g^x after the
+    /// server's reply.
     g_table: Box<Comb2>,
 }
 
