@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 
-.PHONY: setup build size test demo bench-srp emulator
+.PHONY: setup build size test demo bench-srp emulator fuzz
 
 ## setup: install what is missing (Chromium, wasm32 target, wasm-bindgen CLI, npm dev tools)
 setup:
@@ -12,13 +12,19 @@ setup:
 build: setup
 	@scripts/build.sh
 
-## size: raw, gzip and brotli sizes of the .wasm, the JS glue and their sum
+## size: each npm entry as an app bundles it (JS minified + wasm; raw, gzip, brotli) against the
+## figures recorded in scripts/size-budget.json, which `make test` enforces
 size: build
-	@node scripts/size.mjs pkg
+	@node scripts/size.mjs
 
 ## test: every test layer (native core + vectors + emulator, wasm in headless Chromium, Node)
 test: setup
 	@scripts/test.sh
+
+## fuzz: the differential property tests against their oracle crates (serde_json, base64,
+##       num-bigint), each target for FUZZ_SECONDS (default 60); `make test` runs them briefly
+fuzz:
+	@scripts/fuzz.sh
 
 ## demo: the demo page against the local emulator
 demo: setup

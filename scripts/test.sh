@@ -21,10 +21,15 @@ layer() {
 # 1. Native: the protocol core against the known-answer vectors, the session logic, the emulator.
 layer native cargo test --workspace
 # 2. Browser: the same vectors compiled to wasm, and the user-pool flows against the emulator,
-#    in headless Chromium (wasm-bindgen-test).
-layer wasm scripts/with-emulator.sh cargo test --target wasm32-unknown-unknown -p cognito-wasm
+#    once per engine (wasm-bindgen-test; see docs/engines.md). ENGINES="chromium firefox webkit"
+#    by default; e.g. ENGINES=chromium runs fewer.
+engines=${ENGINES:-chromium firefox webkit}
+for e in ${engines//,/ }; do layer "wasm-$e" scripts/wasm-browsers.sh "$e"; done
 # 3. Node: the built npm package, from Node and from a Chromium page, against the emulator.
 layer build scripts/build.sh
+# 4. Size: each npm entry as an app bundles it, against the figure recorded in
+#    scripts/size-budget.json (fails when an entry grows more than 1 %).
+layer size node scripts/size.mjs --check
 layer node scripts/with-emulator.sh node --test tests/node/
 
 # Sum the runners' own counts: cargo's "test result: ok. N passed; M failed" and node's "# pass N".

@@ -175,102 +175,41 @@ impl ConfirmSignIn {
     }
 }
 
-/// `signUp({ username, password, attributes })`.
+/// How [`read_fields`] reads an argument.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A non-empty string, required.
+    Required,
+    /// `{ name: "value" }` user attributes (absent: none).
+    Attributes,
+}
+
+/// An argument that becomes a request field: (the argument as apps spell it, the field as
+/// Cognito spells it, how it is read).
+pub type ArgField = (&'static str, &'static str, Kind);
+
+/// A value [`read_fields`] read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SignUp {
-    /// The user name.
-    pub username: String,
-    /// The password.
-    pub password: String,
-    /// User attributes, e.g. `{ email: "a@example.com" }`.
-    pub attributes: Vec<(String, String)>,
+pub enum Value<'a> {
+    /// A string argument.
+    Str(&'a str),
+    /// User attributes, in the order given.
+    Attributes(Vec<(String, String)>),
 }
 
-impl SignUp {
-    /// Reads the arguments.
-    pub fn from_json(json: Option<&Json>) -> Result<Self> {
-        let a = Args::new(json, &["username", "password", "attributes"])?;
-        let (username, password) = (a.str("username")?, a.str("password")?);
-        Ok(SignUp {
-            username: username.into(),
-            password: password.into(),
-            attributes: a.attributes("attributes")?,
-        })
+/// Reads the arguments of `fields`, in order, refusing any other argument: the values, one per
+/// field.
+pub fn read_fields<'a>(json: Option<&'a Json>, fields: &[ArgField]) -> Result<Vec<Value<'a>>> {
+    let names: Vec<&str> = fields.iter().map(|(arg, _, _)| *arg).collect();
+    let a = Args::new(json, &names)?;
+    let mut values = Vec::with_capacity(fields.len());
+    for (arg, _, kind) in fields {
+        values.push(match kind {
+            Kind::Required => Value::Str(a.str(arg)?),
+            Kind::Attributes => Value::Attributes(a.attributes(arg)?),
+        });
     }
-}
-
-/// `{ username, code }` (`confirmSignUp`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UsernameCode {
-    /// The user name.
-    pub username: String,
-    /// The code Cognito sent.
-    pub code: String,
-}
-
-impl UsernameCode {
-    /// Reads the arguments.
-    pub fn from_json(json: Option<&Json>) -> Result<Self> {
-        let a = Args::new(json, &["username", "code"])?;
-        let (username, code) = (a.str("username")?, a.str("code")?);
-        Ok(UsernameCode {
-            username: username.into(),
-            code: code.into(),
-        })
-    }
-}
-
-/// `{ username }` (`resendSignUpCode`, `forgotPassword`).
-pub fn username(json: Option<&Json>) -> Result<String> {
-    Args::new(json, &["username"])?
-        .str("username")
-        .map(String::from)
-}
-
-/// `confirmForgotPassword({ username, code, newPassword })`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfirmForgotPassword {
-    /// The user name.
-    pub username: String,
-    /// The reset code.
-    pub code: String,
-    /// The new password.
-    pub new_password: String,
-}
-
-impl ConfirmForgotPassword {
-    /// Reads the arguments.
-    pub fn from_json(json: Option<&Json>) -> Result<Self> {
-        let a = Args::new(json, &["username", "code", "newPassword"])?;
-        let (username, code) = (a.str("username")?, a.str("code")?);
-        let new_password = a.str("newPassword")?;
-        Ok(ConfirmForgotPassword {
-            username: username.into(),
-            code: code.into(),
-            new_password: new_password.into(),
-        })
-    }
-}
-
-/// `changePassword({ oldPassword, newPassword })`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChangePassword {
-    /// The current password.
-    pub old_password: String,
-    /// The new password.
-    pub new_password: String,
-}
-
-impl ChangePassword {
-    /// Reads the arguments.
-    pub fn from_json(json: Option<&Json>) -> Result<Self> {
-        let a = Args::new(json, &["oldPassword", "newPassword"])?;
-        let (old_password, new_password) = (a.str("oldPassword")?, a.str("newPassword")?);
-        Ok(ChangePassword {
-            old_password: old_password.into(),
-            new_password: new_password.into(),
-        })
-    }
+    Ok(values)
 }
 
 /// `verifyTotp({ code, deviceName })`.
@@ -484,29 +423,39 @@ mod tests {
         assert!(force_refresh(Some(&j(r#"{"forceRefresh":true}"#))).unwrap());
         assert!(none(Some(&j(r#"{"x":1}"#))).is_err());
         assert!(none(None).is_ok());
-        assert_eq!(username(Some(&j(r#"{"username":"u"}"#))).unwrap(), "u");
-        let c = ConfirmForgotPassword::from_json(Some(&j(
-            r#"{"username":"u","code":"1","newPassword":"n"}"#,
-        )))
-        .unwrap();
-        assert_eq!(c.new_password, "n");
-        assert!(ChangePassword::from_json(Some(&j(r#"{"oldPassword":"o"}"#))).is_err());
         assert_eq!(
             VerifyTotp::from_json(Some(&j(r#"{"code":"123456"}"#)))
                 .unwrap()
                 .device_name,
             None
         );
+    }
+
+    #[test]
+    fn fields_are_read_in_order_and_nothing_else_is_accepted() {
+        const FIELDS: [ArgField; 3] = [
+            ("username", "Username", Kind::Required),
+            ("code", "ConfirmationCode", Kind::Required),
+            ("attributes", "UserAttributes", Kind::Attributes),
+        ];
+        let all = j(r#"{"username":"u","code":"c","attributes":{"email":"e"}}"#);
+        let v = read_fields(Some(&all), &FIELDS).unwrap();
         assert_eq!(
-            UsernameCode::from_json(Some(&j(r#"{"username":"u","code":"c"}"#)))
-                .unwrap()
-                .code,
-            "c"
+            v,
+            [
+                Value::Str("u"),
+                Value::Str("c"),
+                Value::Attributes(vec![("email".into(), "e".into())])
+            ]
         );
-        let s = SignUp::from_json(Some(&j(
-            r#"{"username":"u","password":"p","attributes":{"email":"e"}}"#,
-        )))
-        .unwrap();
-        assert_eq!(s.attributes.len(), 1);
+        let two = j(r#"{"username":"u","code":"c"}"#);
+        let v = read_fields(Some(&two), &FIELDS).unwrap();
+        assert_eq!(v[2], Value::Attributes(Vec::new()));
+        let e = read_fields(Some(&j(r#"{"code":"c"}"#)), &FIELDS).unwrap_err();
+        assert_eq!(e.message, "username: is required");
+        let e = read_fields(Some(&j(r#"{"username":"u","code":"c","x":1}"#)), &FIELDS).unwrap_err();
+        assert_eq!(e.message, "x: is not a known argument");
+        let e = read_fields(Some(&j(r#"{"username":"u","code":""}"#)), &FIELDS).unwrap_err();
+        assert_eq!(e.message, "code: is empty");
     }
 }

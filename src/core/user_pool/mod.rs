@@ -36,10 +36,9 @@ pub use self::mfa::{
     otpauth_uri, parse_associate, parse_verify, totp_setup_json, MfaPreference, MfaType,
 };
 pub use self::requests::{
-    associate_software_token, change_password, confirm_forgot_password, confirm_sign_up,
-    forgot_password, get_tokens_from_refresh_token, get_user, global_sign_out, initiate_password,
-    initiate_refresh, initiate_srp, resend_confirmation_code, respond_to_challenge, revoke_token,
-    secret_hash, set_mfa_preference, sign_up, verify_software_token, Caller,
+    associate_software_token, for_client_user, for_signed_in_user, get_tokens_from_refresh_token,
+    global_sign_out, initiate_password, initiate_refresh, initiate_srp, respond_to_challenge,
+    revoke_token, secret_hash, set_mfa_preference, verify_software_token, with_attributes, Caller,
 };
 pub use self::steps::{
     code_answer_key, mfa_setup_supported, step_for_challenge, step_for_sign_in_error, Step,
@@ -61,8 +60,9 @@ pub struct ApiCall {
 }
 
 impl ApiCall {
-    /// The call of `operation` with `body` (built by the functions in `requests`).
-    fn new(operation: &'static str, body: JsonObject) -> Self {
+    /// The call of `operation` with `body` (built by the functions in `requests`, or from
+    /// their preambles).
+    pub fn new(operation: &'static str, body: JsonObject) -> Self {
         ApiCall {
             operation,
             body: body.to_string(),

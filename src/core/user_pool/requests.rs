@@ -173,35 +173,11 @@ pub fn set_mfa_preference(
     ApiCall::new("SetUserMFAPreference", o)
 }
 
-/// Cognito's `[{ Name, Value }]` attribute list.
-fn attribute_list<'a>(
-    attributes: &'a [(String, String)],
-) -> impl Iterator<Item = JsonObject> + 'a {
-    attributes
-        .iter()
-        .map(|(n, v)| JsonObject::new().str("Name", n).str("Value", v))
-}
-
-/// `SignUp`.
-pub fn sign_up(
-    cfg: &Config,
-    username: &str,
-    password: &str,
-    attributes: &[(String, String)],
-) -> ApiCall {
-    let hash = hash_for(cfg, username);
-    ApiCall::new(
-        "SignUp",
-        JsonObject::new()
-            .str("ClientId", &cfg.client_id)
-            .opt_str("SecretHash", hash.as_deref())
-            .str("Username", username)
-            .str("Password", password)
-            .objects("UserAttributes", attribute_list(attributes)),
-    )
-}
-
-fn client_and_user(cfg: &Config, username: &str) -> JsonObject {
+/// The start of the body of an unauthenticated account call for `username` (`SignUp`,
+/// `ConfirmSignUp`, `ResendConfirmationCode`, `ForgotPassword`, `ConfirmForgotPassword`):
+/// `ClientId`, `SecretHash` when the client has a secret, and `Username`. The operation's own
+/// fields follow.
+pub fn for_client_user(cfg: &Config, username: &str) -> JsonObject {
     let hash = hash_for(cfg, username);
     JsonObject::new()
         .str("ClientId", &cfg.client_id)
@@ -209,55 +185,19 @@ fn client_and_user(cfg: &Config, username: &str) -> JsonObject {
         .str("Username", username)
 }
 
-/// `ConfirmSignUp` with the code Cognito sent.
-pub fn confirm_sign_up(cfg: &Config, username: &str, code: &str) -> ApiCall {
-    ApiCall::new(
-        "ConfirmSignUp",
-        client_and_user(cfg, username).str("ConfirmationCode", code),
-    )
+/// The start of the body of a call for the signed-in user (`ChangePassword`, `GetUser`, ...):
+/// `AccessToken`. The operation's own fields follow.
+pub fn for_signed_in_user(access_token: &str) -> JsonObject {
+    JsonObject::new().str("AccessToken", access_token)
 }
 
-/// `ResendConfirmationCode`.
-pub fn resend_confirmation_code(cfg: &Config, username: &str) -> ApiCall {
-    ApiCall::new("ResendConfirmationCode", client_and_user(cfg, username))
-}
-
-/// `ForgotPassword`: Cognito sends a reset code.
-pub fn forgot_password(cfg: &Config, username: &str) -> ApiCall {
-    ApiCall::new("ForgotPassword", client_and_user(cfg, username))
-}
-
-/// `ConfirmForgotPassword` with the reset code and the new password.
-pub fn confirm_forgot_password(
-    cfg: &Config,
-    username: &str,
-    code: &str,
-    new_password: &str,
-) -> ApiCall {
-    ApiCall::new(
-        "ConfirmForgotPassword",
-        client_and_user(cfg, username)
-            .str("ConfirmationCode", code)
-            .str("Password", new_password),
-    )
-}
-
-/// `ChangePassword` for the signed-in user.
-pub fn change_password(access_token: &str, old_password: &str, new_password: &str) -> ApiCall {
-    ApiCall::new(
-        "ChangePassword",
-        JsonObject::new()
-            .str("AccessToken", access_token)
-            .str("PreviousPassword", old_password)
-            .str("ProposedPassword", new_password),
-    )
-}
-
-/// `GetUser`: the signed-in user's attributes.
-pub fn get_user(access_token: &str) -> ApiCall {
-    ApiCall::new(
-        "GetUser",
-        JsonObject::new().str("AccessToken", access_token),
+/// Adds Cognito's `[{ Name, Value }]` attribute list as `key`.
+pub fn with_attributes(body: JsonObject, key: &str, attributes: &[(String, String)]) -> JsonObject {
+    body.objects(
+        key,
+        attributes
+            .iter()
+            .map(|(n, v)| JsonObject::new().str("Name", n).str("Value", v)),
     )
 }
 
@@ -358,33 +298,20 @@ mod tests {
     }
 
     #[test]
-    fn account_bodies() {
-        let attrs = vec![("email".to_string(), "a@example.com".to_string())];
+    fn account_preambles() {
         assert_eq!(
-            sign_up(&cfg(false), "alice", "pw", &attrs).body,
-            r#"{"ClientId":"client1","Username":"alice","Password":"pw","UserAttributes":[{"Name":"email","Value":"a@example.com"}]}"#
+            for_client_user(&cfg(true), "alice").to_string(),
+            r#"{"ClientId":"client1","SecretHash":"rkyQQ38Dncrof8sfhVupxuUBJOEMBbho46b6SbVue7s=","Username":"alice"}"#
         );
         assert_eq!(
-            confirm_sign_up(&cfg(true), "alice", "123").body,
-            r#"{"ClientId":"client1","SecretHash":"rkyQQ38Dncrof8sfhVupxuUBJOEMBbho46b6SbVue7s=","Username":"alice","ConfirmationCode":"123"}"#
-        );
-        assert_eq!(
-            resend_confirmation_code(&cfg(false), "a").body,
+            for_client_user(&cfg(false), "a").to_string(),
             r#"{"ClientId":"client1","Username":"a"}"#
         );
+        let attrs = vec![("email".to_string(), "a@example.com".to_string())];
         assert_eq!(
-            forgot_password(&cfg(false), "a").operation,
-            "ForgotPassword"
+            with_attributes(for_signed_in_user("AT"), "UserAttributes", &attrs).to_string(),
+            r#"{"AccessToken":"AT","UserAttributes":[{"Name":"email","Value":"a@example.com"}]}"#
         );
-        assert_eq!(
-            confirm_forgot_password(&cfg(false), "a", "1", "n").body,
-            r#"{"ClientId":"client1","Username":"a","ConfirmationCode":"1","Password":"n"}"#
-        );
-        assert_eq!(
-            change_password("AT", "o", "n").body,
-            r#"{"AccessToken":"AT","PreviousPassword":"o","ProposedPassword":"n"}"#
-        );
-        assert_eq!(get_user("AT").body, r#"{"AccessToken":"AT"}"#);
         assert_eq!(global_sign_out("AT").operation, "GlobalSignOut");
         assert_eq!(
             revoke_token(&cfg(false), "RT").body,

@@ -1,0 +1,30 @@
+// The built npm package (pkg/) as files: what its JavaScript may and may not contain.
+//   scripts/build.sh && node --test tests/node/package.test.mjs
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+
+const PKG = new URL('../../pkg/', import.meta.url);
+const jsFiles = readdirSync(PKG).filter((f) => f.endsWith('.js'));
+
+test('the package has its JS files', () => {
+  for (const f of ['index.js', 'auth.js', 'cognito_wasm.js']) assert.ok(jsFiles.includes(f), f);
+});
+
+test('no eval and no Function constructor: the SDK runs under script-src without unsafe-eval', () => {
+  for (const f of jsFiles) {
+    const code = readFileSync(new URL(f, PKG), 'utf8');
+    assert.doesNotMatch(code, /\beval\s*\(/, `${f} calls eval`);
+    assert.doesNotMatch(code, /\bnew\s+Function\s*\(/, `${f} uses new Function`);
+    assert.doesNotMatch(code, /\bFunction\s*\(\s*['"`]/, `${f} builds a function from a string`);
+  }
+});
+
+test('the wasm imports only crypto.getRandomValues and the wasm-bindgen runtime', () => {
+  const glue = readFileSync(new URL('cognito_wasm.js', PKG), 'utf8');
+  const body = glue.slice(glue.indexOf('function __wbg_get_imports()'));
+  const imports = [...body.matchAll(/^\s+(__wbg_\w+?)_[0-9a-f]{16}:/gm)].map((m) => m[1]);
+  assert.ok(imports.length > 0, 'found the import table');
+  const webApis = imports.filter((name) => !name.startsWith('__wbg___wbindgen_'));
+  assert.deepEqual([...new Set(webApis)].sort(), ['__wbg_getRandomValues']);
+});
