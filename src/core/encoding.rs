@@ -1,8 +1,10 @@
 //! Base64 (standard and URL-safe), hex, and URL percent-encoding.
 //!
 //! Hand-written rather than the `base64`/`hex` crates: the `base64` crate adds ~3.5 KB brotli to
-//! the wasm (measured, `../shared/notes/measurements.md`), these few functions add a fraction of
-//! that, and the SDK has a 40 KiB budget.
+//! the wasm (measured 2026-11, docs/size.md), these few functions add a fraction of that, and the
+//! SDK has a 40 KiB budget. The base64 decoders are strict (one accepted spelling per byte
+//! string, as the `base64` crate's `STANDARD` and `URL_SAFE_NO_PAD` engines decode), which
+//! `tests/differential_encoding.rs` checks against that crate.
 
 use crate::prelude::*;
 
@@ -38,43 +40,68 @@ pub fn base64url_encode(data: &[u8]) -> String {
     encode_with(data, URL, false)
 }
 
-fn sextet(c: u8) -> Option<u32> {
+fn sextet(c: u8, url: bool) -> Option<u32> {
     Some(match c {
         b'A'..=b'Z' => c - b'A',
         b'a'..=b'z' => c - b'a' + 26,
         b'0'..=b'9' => c - b'0' + 52,
-        b'+' | b'-' => 62,
-        b'/' | b'_' => 63,
+        b'+' if !url => 62,
+        b'/' if !url => 63,
+        b'-' if url => 62,
+        b'_' if url => 63,
         _ => return None,
     } as u32)
 }
 
-/// Decodes base64 in either alphabet, with or without `=` padding.
+/// Standard base64 (RFC 4648 §4), strict: only `A-Z a-z 0-9 + /`, `=` padding to a multiple
+/// of 4 characters, and zero unused bits in the last character, so every byte string has
+/// exactly one accepted spelling (Cognito's `SECRET_BLOCK`).
 ///
-/// `what` names the value in the error message (e.g. "SECRET_BLOCK").
+/// `what` names the value in the error (`InvalidResponse`, e.g. "SECRET_BLOCK is not valid
+/// base64: bad padding"); the message never contains the input.
 pub fn base64_decode(text: &str, what: &str) -> Result<Vec<u8>> {
-    let mut bytes = text.as_bytes();
-    while let [rest @ .., b'='] = bytes {
-        bytes = rest;
+    decode_with(text, false, what)
+}
+
+/// URL-safe base64 without padding (RFC 4648 §5), strict: only `A-Z a-z 0-9 - _`, no `=`, no
+/// impossible length (4k + 1 characters) and zero unused bits in the last character, so every
+/// byte string has exactly one accepted spelling (JWT segments, RFC 7515 §2). Errors as
+/// [`base64_decode`].
+pub fn base64url_decode(text: &str, what: &str) -> Result<Vec<u8>> {
+    decode_with(text, true, what)
+}
+
+fn decode_with(text: &str, url: bool, what: &str) -> Result<Vec<u8>> {
+    let t = text.as_bytes();
+    let digits = t.iter().rposition(|&b| b != b'=').map_or(0, |i| i + 1);
+    let padding = t.len() - digits;
+    let bad = |why: &str| {
+        let kind = if url { " is not valid base64url: " } else { " is not valid base64: " };
+        Err(Error::response(&concat(&concat(what, kind), why)))
+    };
+    if digits % 4 == 1 {
+        return bad("bad length");
     }
-    if bytes.len() % 4 == 1 {
-        return Err(Error::response(&concat(what, " is not valid base64 (bad length)")));
+    // base64url: no padding at all; base64: padded to a multiple of 4, so at most 2 `=`.
+    let padding_ok = if url { padding == 0 } else { t.len() % 4 == 0 && padding <= 2 };
+    if !padding_ok {
+        return bad("bad padding");
     }
-    let mut out = Vec::with_capacity(bytes.len() * 3 / 4);
-    for chunk in bytes.chunks(4) {
+    let mut out = Vec::with_capacity(digits / 4 * 3 + 2);
+    for chunk in t.get(..digits).unwrap_or(&[]).chunks(4) {
         let mut n = 0u32;
         for (i, &c) in chunk.iter().enumerate() {
-            let v = sextet(c).ok_or_else(|| {
-                Error::response(&concat(what, " is not valid base64 (bad character)"))
-            })?;
+            let Some(v) = sextet(c, url) else {
+                return bad("bad character");
+            };
             n |= v << (18 - 6 * i);
         }
-        out.push((n >> 16) as u8);
-        if chunk.len() > 2 {
-            out.push((n >> 8) as u8);
+        // The bits of a short last group that no output byte holds must be zero.
+        if n & (0xFF_FFFF >> (8 * (chunk.len() - 1))) != 0 {
+            return bad("non-zero trailing bits");
         }
-        if chunk.len() > 3 {
-            out.push(n as u8);
+        for i in 1..chunk.len() {
+            out.push((n >> (24 - 8 * i)) as u8);
         }
     }
     Ok(out)
@@ -196,6 +223,7 @@ pub fn concat(a: &str, b: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::error::ErrorCode;
 
     #[test]
     fn base64_round_trips_rfc4648_vectors() {
@@ -205,11 +233,28 @@ mod tests {
             assert_eq!(base64_encode(plain.as_bytes()), enc);
             assert_eq!(base64_decode(enc, "x").unwrap(), plain.as_bytes());
             assert_eq!(base64url_encode(plain.as_bytes()), enc.trim_end_matches('='));
+            assert_eq!(base64url_decode(enc.trim_end_matches('='), "x").unwrap(), plain.as_bytes());
         }
         assert_eq!(base64url_encode(&[0xfb, 0xff]), "-_8");
-        assert_eq!(base64_decode("-_8", "x").unwrap(), vec![0xfb, 0xff]);
+        assert_eq!(base64url_decode("-_8", "x").unwrap(), vec![0xfb, 0xff]);
+        assert_eq!(base64_decode("+/8=", "x").unwrap(), vec![0xfb, 0xff]);
         assert!(base64_decode("Zm9v!", "x").is_err());
         assert!(base64_decode("Z", "x").is_err());
+    }
+
+    /// One spelling per byte string (more in `tests/differential_encoding.rs`).
+    #[test]
+    fn base64_decoders_are_strict() {
+        let reason = |r: Result<Vec<u8>>| r.unwrap_err().message;
+        assert_eq!(reason(base64_decode("Zh==", "S")), "S is not valid base64: non-zero trailing bits");
+        assert_eq!(reason(base64url_decode("Zh", "S")), "S is not valid base64url: non-zero trailing bits");
+        assert_eq!(reason(base64_decode("Zg=", "S")), "S is not valid base64: bad padding");
+        assert_eq!(reason(base64_decode("Zg", "S")), "S is not valid base64: bad padding");
+        assert_eq!(reason(base64url_decode("Zg==", "S")), "S is not valid base64url: bad padding");
+        assert_eq!(reason(base64_decode("-_8=", "S")), "S is not valid base64: bad character");
+        assert_eq!(reason(base64url_decode("+/8", "S")), "S is not valid base64url: bad character");
+        assert_eq!(reason(base64url_decode("Zm9vY", "S")), "S is not valid base64url: bad length");
+        assert_eq!(base64_decode("Zh==", "S").unwrap_err().code, ErrorCode::InvalidResponse);
     }
 
     #[test]

@@ -8,10 +8,12 @@
 //! allocation of its class. The price is up to 2× internal fragmentation and no coalescing,
 //! which a page-long SDK heap of some tens of KB can afford.
 //!
-//! Every block of class `16 << k` is naturally aligned (its address is a multiple of its
-//! size, up to the 64 KiB page for bigger classes), so any alignment up to the block size is
-//! met. Memory is single-threaded on wasm32 without the `atomics` feature, which the
-//! `compile_error!` below enforces.
+//! Every block of class `16 << k` is naturally aligned up to the 64 KiB page: its address is a
+//! multiple of its size, or of the page for bigger classes. So any alignment up to 64 KiB is
+//! met, and a request for a bigger one is refused (null), never served misaligned. A request
+//! that memory cannot grow for (above 1 GiB, or past the engine's limit of 4 GiB) is null too,
+//! and leaves the allocator as it was. Memory is single-threaded on wasm32 without the
+//! `atomics` feature, which the `compile_error!` below enforces.
 
 #[cfg(target_feature = "atomics")]
 compile_error!("the size-class allocator is single-threaded: build without +atomics");
@@ -58,10 +60,11 @@ impl Default for SizeClassAlloc {
     }
 }
 
-/// The class index for `layout`, or `None` when it is too big.
+/// The class index for `layout`, or `None` when it is too big or asks for an alignment above
+/// the page (blocks are never aligned beyond it).
 fn class(layout: Layout) -> Option<usize> {
     let size = layout.size().max(layout.align()).max(MIN_BLOCK);
-    if size > MIN_BLOCK << (CLASSES - 1) {
+    if size > MIN_BLOCK << (CLASSES - 1) || layout.align() > PAGE {
         return None;
     }
     Some((size.next_power_of_two().trailing_zeros() - MIN_BLOCK.trailing_zeros()) as usize)
@@ -85,10 +88,12 @@ impl State {
         // Natural alignment, capped at a page: `end` only advances by whole pages.
         let align = size.min(PAGE);
         loop {
-            let aligned = (self.next + align - 1) & !(align - 1);
-            let Some(top) = aligned.checked_add(size) else {
+            let Some(top) = (self.next.checked_add(align - 1))
+                .and_then(|n| (n & !(align - 1)).checked_add(size))
+            else {
                 return null_mut();
             };
+            let aligned = top - size;
             if top <= self.end {
                 // The padding before `aligned` becomes free blocks: `next` is a multiple of
                 // its lowest set bit `b`, and `aligned` of a bigger power of two, so each
@@ -112,7 +117,9 @@ impl State {
                 // by someone else): the rest of the old region is given up.
                 self.next = start;
             }
-            self.end = start + pages * PAGE;
+            // A memory of the whole 4 GiB ends at 2^32, one past `usize::MAX`: every block
+            // below that still fits, since a block's `top` is computed with `checked_add`.
+            self.end = start.saturating_add(pages * PAGE);
         }
     }
 }

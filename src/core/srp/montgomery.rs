@@ -1,10 +1,10 @@
 //! Fixed-size Montgomery arithmetic modulo the SRP group prime N (3072 bits, RFC 3526 group 15).
 //!
-//! Hand-written on purpose, because of measurements (`../shared/notes/measurements.md`, headless
-//! Chromium, one sign-in's client math): general bignum crates compiled to wasm32 (num-bigint,
-//! crypto-bigint) took ~90 ms and added 11–13 KB brotli, while plain JS BigInt took ~13 ms. wasm32
-//! has no 64×64→128-bit multiply, so a portable 32-bit-limb Montgomery only matched JS BigInt
-//! (~18.6 ms). What is fast is this shape:
+//! Hand-written on purpose, because of measurements (2026-11, docs/size.md; headless Chromium,
+//! one sign-in's client math): general bignum crates compiled to wasm32 (num-bigint,
+//! crypto-bigint) took ~90 ms and added 11–13 KB brotli, while plain JS BigInt took ~13 ms.
+//! wasm32 has no 64×64→128-bit multiply, so a portable 32-bit-limb Montgomery only matched JS
+//! BigInt (~18.6 ms). What is fast is this shape:
 //!
 //! - **28-bit limbs** (110 of them, R = 2^3080). A limb product has 56 bits and 220 of them sum
 //!   below 2^64, so a whole column of a product, *including* its Montgomery reduction terms,
