@@ -6,7 +6,9 @@
 //   { done }  /  { error: { name, message, status? } }  the operation's result or failure;
 //   { join }  the result is that of the refresh flow already in flight;
 // plus the step's effects, applied first: `store` (the session's stored form, or null to remove
-// it) and `events` (delivered to the app's listeners, in order).
+// it), `redirect` (likewise, this tab's record of a hosted-UI sign-in in progress, always in
+// session storage), `events` (delivered to the app's listeners, in order) and `navigate` (where
+// the browser goes: the hosted UI).
 //
 // This file imports nothing: `bind()` hands it a factory of wasm sessions (index.js does that
 // in `init()`; the browser tests bind their own), so it can be loaded anywhere.
@@ -85,13 +87,41 @@ function openStore(kind) {
   };
 }
 
+/** Writes `value` under `key` (null: removes it); a storage that refuses (quota, privacy mode)
+ * leaves the state in memory only. */
+function write(store, key, value) {
+  if (value === undefined) return;
+  try {
+    if (value === null) store.removeItem(key);
+    else store.setItem(key, value);
+  } catch {
+    // Refused: memory only.
+  }
+}
+
 const EVENTS = ['signedIn', 'signedOut', 'tokenRefreshed', 'refreshFailed'];
+
+/**
+ * Redirect callbacks being handled or handled, by URL (the callback's and the cleaned one), for
+ * the page's lifetime: a second `handleRedirectCallback` for the same callback (React
+ * StrictMode, a Vue double mount, two awaits) gets the same promise and sends nothing.
+ */
+const callbacks = new Map();
+
+/** `url` without the OAuth callback parameters (`code`, `state`, `error`, `error_description`). */
+function withoutCallbackParams(url) {
+  const u = new URL(url);
+  for (const p of ['code', 'state', 'error', 'error_description']) u.searchParams.delete(p);
+  return u.href;
+}
 
 /** Amazon Cognito user-pool authentication for one pool and app client. */
 export class CognitoAuth {
   #w;
   #store;
   #key;
+  #redirects;
+  #redirectKey;
   #listeners = new Map(EVENTS.map((e) => [e, new Set()]));
   /** Flow id → the promise of the operation it belongs to (for `join`). */
   #flows = new Map();
@@ -110,7 +140,10 @@ export class CognitoAuth {
     this.#w = guard(() => create(text));
     // The config is valid: these fields are the checked ones.
     this.#store = openStore(config.storage);
-    this.#key = 'cognito-wasm.' + config.userPoolId + '.' + config.clientId + '.session';
+    const prefix = 'cognito-wasm.' + config.userPoolId + '.' + config.clientId + '.';
+    this.#key = prefix + 'session';
+    this.#redirects = openStore('session');
+    this.#redirectKey = prefix + 'redirect';
     const stored = this.#store.getItem(this.#key);
     if (stored !== null && !guard(() => this.#w.restore(stored))) {
       this.#store.removeItem(this.#key);
@@ -163,7 +196,7 @@ export class CognitoAuth {
         body = await res.text();
         status = res.status;
       } catch (e) {
-        body = e instanceof Error ? e.message : String(e);
+        body = 'request to ' + send.url + ' failed: ' + (e instanceof Error ? e.message : String(e));
       }
       try {
         action = JSON.parse(this.#w.resume(action.flow, status, body, Date.now()));
@@ -173,16 +206,10 @@ export class CognitoAuth {
     }
   }
 
-  /** Applies a step's effects: the storage write, then the events. */
+  /** Applies a step's effects: the storage writes, the events, then the navigation. */
   #apply(action) {
-    if (action.store !== undefined) {
-      try {
-        if (action.store === null) this.#store.removeItem(this.#key);
-        else this.#store.setItem(this.#key, action.store);
-      } catch {
-        // A storage that refuses (quota, privacy mode) leaves the session in memory only.
-      }
-    }
+    write(this.#store, this.#key, action.store);
+    write(this.#redirects, this.#redirectKey, action.redirect);
     for (const ev of action.events ?? []) {
       const event = ev.error ? { type: ev.type, error: fromWasm(ev.error) } : { type: ev.type };
       for (const listener of [...this.#listeners.get(ev.type)]) {
@@ -193,6 +220,7 @@ export class CognitoAuth {
         }
       }
     }
+    if (action.navigate && typeof location === 'object') location.assign(action.navigate);
   }
 
   /** An operation of the signed-in user: the tokens are refreshed first when needed. */
@@ -217,6 +245,49 @@ export class CognitoAuth {
   setMfaPreference(input) { return this.#asUser('setMfaPreference', input); }
   getTokens(input) { return this.#run('getTokens', input); }
   signOut(input) { return this.#run('signOut', input); }
+
+  /**
+   * Sends the browser to the hosted UI (PKCE, state and nonce kept in this tab's session
+   * storage); resolves to `{ url }` as it goes.
+   */
+  signInWithRedirect(input) { return this.#run('signInWithRedirect', input); }
+
+  /**
+   * Completes a hosted-UI sign-in on the redirect page: checks `state`, exchanges the code once,
+   * checks the id token's nonce, removes `code` and `state` from the address bar, and resolves to
+   * `{ state }` (the app's state given to `signInWithRedirect`). Idempotent per callback URL.
+   */
+  handleRedirectCallback(url) {
+    const href = url ?? (typeof location === 'object' ? location.href : undefined);
+    if (typeof href !== 'string') {
+      return Promise.reject(named('InvalidParameter', 'url: is required outside a browser page'));
+    }
+    const seen = callbacks.get(href);
+    if (seen) return seen;
+    let query;
+    try {
+      query = new URL(href).searchParams;
+    } catch {
+      return Promise.reject(named('InvalidParameter', 'url: is not a URL'));
+    }
+    const cleaned = withoutCallbackParams(href);
+    const param = (name) => query.get(name) ?? undefined;
+    const result = this.#run('handleRedirectCallback', {
+      code: param('code'),
+      state: param('state'),
+      error: param('error'),
+      errorDescription: param('error_description'),
+      pending: this.#redirects.getItem(this.#redirectKey) ?? undefined,
+    }).then((done) => {
+      if (typeof location === 'object' && typeof history === 'object' && location.href === href && cleaned !== href) {
+        history.replaceState(history.state, '', cleaned);
+      }
+      return done;
+    });
+    callbacks.set(href, result);
+    if (cleaned !== href) callbacks.set(cleaned, result);
+    return result;
+  }
 
   /** The signed-in user's display claims, or `null`. */
   get user() {

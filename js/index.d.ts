@@ -24,19 +24,23 @@ export interface Endpoints {
   identityPool?: string;
   /** S3 (default: the regional endpoint). */
   s3?: string;
-  /** The hosted UI (managed login), when it differs from `hostedUi.domain`. */
+  /** The hosted UI (managed login), when it differs from `oauth.domain`. */
   hostedUi?: string;
 }
 
-/** Hosted UI (managed login) settings, for the redirect sign-in flow. */
-export interface HostedUiConfig {
-  /** E.g. `https://myapp.auth.us-east-1.amazoncognito.com`. */
+/** Hosted UI (managed login) settings, for `signInWithRedirect`. */
+export interface OAuthConfig {
+  /** The hosted UI's domain, e.g. `https://myapp.auth.us-east-1.amazoncognito.com`. */
   domain: string;
-  /** Where the hosted UI sends the browser back with the authorization code. */
-  redirectUri: string;
-  /** Where `/logout` sends the browser after signing out. */
-  logoutUri?: string;
-  /** OAuth scopes to request. */
+  /** Where the hosted UI sends the browser back with the code: one of the app client's callback URLs. */
+  redirectSignIn: string;
+  /**
+   * Where Cognito's `/logout` sends the browser after `signOut` of a hosted-UI session: one of the
+   * app client's sign-out URLs. Without it, sign-out does not visit the hosted UI (its own session
+   * then lives on until it expires).
+   */
+  redirectSignOut?: string;
+  /** Scopes to request (default: every scope the app client allows). */
   scopes?: string[];
 }
 
@@ -60,7 +64,7 @@ export interface CognitoConfig {
   /** Service URL overrides. */
   endpoints?: Endpoints;
   /** Hosted UI settings. */
-  hostedUi?: HostedUiConfig;
+  oauth?: OAuthConfig;
   /** The identity pool id, `<region>:<uuid>`. */
   identityPoolId?: string;
   /** The issuer shown by authenticator apps for TOTP (default `AWSCognito`). */
@@ -306,6 +310,24 @@ export interface AuthEventMap {
   refreshFailed: RefreshFailedEvent;
 }
 
+/** `signInWithRedirect`'s options. */
+export interface SignInWithRedirectInput {
+  /** Go straight to a federated provider (`Google`, `SignInWithApple`, a SAML or OIDC provider name), or `COGNITO`. */
+  provider?: string;
+  /** Pick a provider by one of its identifiers (e.g. an email domain). */
+  idpIdentifier?: string;
+  /** `login`, `none`, `consent` or `select_account`. */
+  prompt?: string;
+  /** The managed login page's language, e.g. `fr`. */
+  lang?: string;
+  /** The user name to fill in. */
+  loginHint?: string;
+  /** Scopes for this sign-in (default: `oauth.scopes`). */
+  scopes?: string[];
+  /** The app's own state (e.g. the route to return to), given back by `handleRedirectCallback`. */
+  state?: string;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Errors
 
@@ -320,6 +342,7 @@ export type SdkErrorName =
   | 'SrpProtocolError'
   | 'InvalidState'
   | 'NotSignedIn'
+  | 'OAuthStateMismatch'
   | 'AbortError'
   | 'StorageError'
   | 'InternalError';
@@ -345,12 +368,29 @@ export type CognitoServiceErrorName =
   | 'InternalErrorException';
 
 /**
+ * OAuth errors from the hosted UI (a callback's `error`, or the token endpoint's): `OAuth` + the
+ * OAuth error code in PascalCase, with Cognito's `error_description` as the message.
+ */
+export type OAuthErrorName =
+  | 'OAuthAccessDenied'
+  | 'OAuthInvalidRequest'
+  | 'OAuthInvalidGrant'
+  | 'OAuthInvalidClient'
+  | 'OAuthInvalidScope'
+  | 'OAuthUnauthorizedClient'
+  | 'OAuthUnsupportedGrantType'
+  | 'OAuthServerError'
+  | 'OAuthTemporarilyUnavailable'
+  | 'OAuthError';
+
+/**
  * Every error the SDK rejects or throws with: `name` and `code` are the same string — an SDK
- * error name, or Cognito's `__type` (e.g. `NotAuthorizedException`) with Cognito's message.
+ * error name, Cognito's `__type` (e.g. `NotAuthorizedException`) with Cognito's message, or an
+ * OAuth error of the hosted UI.
  */
 export interface CognitoError extends Error {
-  name: SdkErrorName | CognitoServiceErrorName | (string & {});
-  code: SdkErrorName | CognitoServiceErrorName | (string & {});
+  name: SdkErrorName | CognitoServiceErrorName | OAuthErrorName | (string & {});
+  code: SdkErrorName | CognitoServiceErrorName | OAuthErrorName | (string & {});
   /** The HTTP status, when a service answered. */
   status?: number;
 }
@@ -396,6 +436,23 @@ export class CognitoAuth {
    * refresh token (or, with `global`, signs out every device).
    */
   signOut(input?: SignOutInput): Promise<void>;
+
+  /**
+   * Sends the browser to the hosted UI's sign-in (`/oauth2/authorize` with PKCE S256, a random
+   * `state` and `nonce`, kept in this tab's session storage — never in the URL). Resolves to
+   * `{ url }` as the browser leaves. `InvalidConfig` without `oauth` in the config.
+   */
+  signInWithRedirect(input?: SignInWithRedirectInput): Promise<{ url: string }>;
+
+  /**
+   * On the page the hosted UI redirected back to (`oauth.redirectSignIn`): checks `state`,
+   * exchanges the code once, checks the id token's `nonce`, stores the session, emits
+   * `signedIn`, removes `code` and `state` from the address bar, and resolves to the app's
+   * `state`. Idempotent per callback URL: a second call (React StrictMode, a Vue double mount)
+   * gets the same result and sends nothing. Rejects with `OAuthStateMismatch` for a callback this
+   * tab did not start, and with `OAuth<Error>` (e.g. `OAuthAccessDenied`) for an error callback.
+   */
+  handleRedirectCallback(url?: string): Promise<{ state?: string }>;
 
   /** Display claims of the signed-in user, or `null`. */
   readonly user: AuthUser | null;

@@ -600,8 +600,8 @@ fn bad_config_is_invalid_config_naming_the_field() {
             "endpoints.userPool: ",
         ),
         (
-            r#"{"region":"us-east-1","userPoolId":"us-east-1_A","clientId":"c","hostedUi":{"domain":"x"}}"#,
-            "hostedUi.domain: ",
+            r#"{"region":"us-east-1","userPoolId":"us-east-1_A","clientId":"c","oauth":{"domain":"x"}}"#,
+            "oauth.domain: ",
         ),
         (
             r#"{"region":"us-east-1","userPoolId":"us-east-1_A","clientId":"c","storage":"cookies"}"#,

@@ -6,8 +6,8 @@
 //! facade hands the config over as JSON text (`JSON.stringify(config)`), so this module is pure
 //! and tested natively.
 //!
-//! The shape leaves room for the later parts of the SDK: `hostedUi`, `identityPoolId` and the
-//! `identityPool` / `s3` / `hostedUi` endpoint overrides are validated here already, though no
+//! The shape leaves room for the later parts of the SDK: `identityPoolId` and the
+//! `identityPool` / `s3` endpoint overrides are validated here already, though no
 //! SDK call reads them yet.
 
 use crate::prelude::*;
@@ -37,22 +37,23 @@ pub struct Endpoints {
     pub identity_pool: Option<String>,
     /// S3 (validated; not read by any SDK call yet).
     pub s3: Option<String>,
-    /// The hosted UI (managed login) base URL, for when it differs from `hostedUi.domain`
+    /// The hosted UI (managed login) base URL, for when it differs from `oauth.domain`
     /// (validated; not read by any SDK call yet).
     pub hosted_ui: Option<String>,
 }
 
-/// The hosted UI (managed login) settings (`hostedUi`), kept for a redirect sign-in flow the SDK
-/// does not have yet.
+/// The hosted UI (managed login) settings (`oauth`), for the redirect sign-in flow.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct HostedUi {
+pub struct OAuth {
     /// The hosted UI domain, e.g. `https://myapp.auth.us-east-1.amazoncognito.com`.
     pub domain: String,
-    /// Where the hosted UI sends the browser back with the authorization code.
-    pub redirect_uri: String,
-    /// Where `/logout` sends the browser after signing out (optional).
-    pub logout_uri: Option<String>,
-    /// OAuth scopes, as given (empty when absent); each is non-empty and has no whitespace.
+    /// Where the hosted UI sends the browser back with the authorization code (one of the app
+    /// client's callback URLs).
+    pub redirect_sign_in: String,
+    /// Where Cognito's `/logout` sends the browser after signing out (one of the app client's
+    /// sign-out URLs); without it, sign-out does not visit the hosted UI.
+    pub redirect_sign_out: Option<String>,
+    /// The scopes to request; empty: Cognito grants every scope the app client allows.
     pub scopes: Vec<String>,
 }
 
@@ -74,7 +75,7 @@ pub struct Config {
     /// Service URL overrides.
     pub endpoints: Endpoints,
     /// Hosted UI settings, when given.
-    pub hosted_ui: Option<HostedUi>,
+    pub oauth: Option<OAuth>,
     /// The identity pool id, `<region>:<uuid>` in the same region, when given (not read by any
     /// SDK call yet).
     pub identity_pool_id: Option<String>,
@@ -94,13 +95,13 @@ const TOP_KEYS: &[&str] = &[
     "issuer",
     "storage",
     "endpoints",
-    "hostedUi",
+    "oauth",
     "identityPoolId",
     "totpIssuer",
     "refreshTokenRotation",
 ];
 const ENDPOINT_KEYS: &[&str] = &["userPool", "identityPool", "s3", "hostedUi"];
-const HOSTED_UI_KEYS: &[&str] = &["domain", "redirectUri", "logoutUri", "scopes"];
+const OAUTH_KEYS: &[&str] = &["domain", "redirectSignIn", "redirectSignOut", "scopes"];
 
 impl Config {
     /// Parses and validates the config given as JSON text (what `JSON.stringify(config)` gives).
@@ -181,20 +182,21 @@ impl Config {
             }
         }
 
-        let hosted_ui = match optional(fields, "hostedUi") {
+        let oauth = match optional(fields, "oauth") {
             None => None,
             Some(h) => {
-                let h = object(h, "hostedUi")?;
-                reject_unknown(h, HOSTED_UI_KEYS, "hostedUi.")?;
-                let domain = optional_url(h, "domain", "hostedUi.domain")?
-                    .ok_or_else(|| Error::config("hostedUi.domain", "is required"))?;
-                let redirect_uri = optional_url(h, "redirectUri", "hostedUi.redirectUri")?
-                    .ok_or_else(|| Error::config("hostedUi.redirectUri", "is required"))?;
-                let logout_uri = optional_url(h, "logoutUri", "hostedUi.logoutUri")?;
+                let h = object(h, "oauth")?;
+                reject_unknown(h, OAUTH_KEYS, "oauth.")?;
+                let domain = optional_url(h, "domain", "oauth.domain")?
+                    .ok_or_else(|| Error::config("oauth.domain", "is required"))?;
+                let redirect_sign_in = optional_url(h, "redirectSignIn", "oauth.redirectSignIn")?
+                    .ok_or_else(|| Error::config("oauth.redirectSignIn", "is required"))?;
+                let redirect_sign_out =
+                    optional_url(h, "redirectSignOut", "oauth.redirectSignOut")?;
                 let mut scopes = Vec::new();
                 if let Some(s) = optional(h, "scopes") {
                     let bad =
-                        || Error::config("hostedUi.scopes", "expected an array of scope names");
+                        || Error::config("oauth.scopes", "expected an array of scope names");
                     for v in s.as_array().ok_or_else(bad)? {
                         match v.as_str() {
                             Some(x) if !x.is_empty() && !x.contains(char::is_whitespace) => {
@@ -204,10 +206,10 @@ impl Config {
                         }
                     }
                 }
-                Some(HostedUi {
+                Some(OAuth {
                     domain: domain.to_string(),
-                    redirect_uri: redirect_uri.to_string(),
-                    logout_uri: owned(logout_uri),
+                    redirect_sign_in: redirect_sign_in.to_string(),
+                    redirect_sign_out: owned(redirect_sign_out),
                     scopes,
                 })
             }
@@ -257,7 +259,7 @@ impl Config {
                 s3,
                 hosted_ui: hosted_ui_url,
             },
-            hosted_ui,
+            oauth,
             identity_pool_id: owned(identity_pool_id),
             totp_issuer: owned(totp_issuer),
             refresh_token_rotation,
@@ -304,6 +306,13 @@ impl Config {
         s.push_str(&self.client_id);
         s.push('.');
         s
+    }
+
+    /// The hosted UI's base URL (`endpoints.hostedUi`, else `oauth.domain`), when the app
+    /// configured the hosted UI.
+    pub fn hosted_ui_base(&self) -> Option<&str> {
+        let oauth = self.oauth.as_ref()?;
+        Some(self.endpoints.hosted_ui.as_deref().unwrap_or(&oauth.domain))
     }
 
     /// The TOTP issuer label: `totpIssuer`, else `AWSCognito` (as Amplify's Authenticator).
@@ -471,7 +480,7 @@ mod tests {
     fn full_config_is_read() {
         let c = cfg(r#","clientSecret":"s3cr3t","storage":"memory","issuer":"http://127.0.0.1:1/x",
             "endpoints":{"userPool":"http://127.0.0.1:47291","s3":"http://127.0.0.1:47291/s3","identityPool":null},
-            "hostedUi":{"domain":"https://a.auth.us-east-1.amazoncognito.com","redirectUri":"http://localhost:5173/cb","scopes":["openid","email"]},
+            "oauth":{"domain":"https://a.auth.us-east-1.amazoncognito.com","redirectSignIn":"http://localhost:5173/cb","scopes":["openid","email"]},
             "identityPoolId":"us-east-1:0f0e0d0c-0b0a-0908-0706-050403020100","totpIssuer":"My App","refreshTokenRotation":true"#)
         .unwrap();
         assert_eq!(c.user_pool_url(), "http://127.0.0.1:47291");
@@ -480,9 +489,9 @@ mod tests {
         assert_eq!(c.storage, StorageKind::Memory);
         assert_eq!(c.endpoints.s3.as_deref(), Some("http://127.0.0.1:47291/s3"));
         assert_eq!(c.endpoints.identity_pool, None);
-        let h = c.hosted_ui.unwrap();
+        let h = c.oauth.unwrap();
         assert_eq!(h.scopes, ["openid", "email"]);
-        assert_eq!(h.logout_uri, None);
+        assert_eq!(h.redirect_sign_out, None);
         assert_eq!(c.totp_issuer.as_deref(), Some("My App"));
         assert!(c.refresh_token_rotation);
     }
@@ -552,16 +561,16 @@ mod tests {
             .starts_with("endpoints.userpool: is not a known option"));
         assert!(err_message(cfg(r#","endpoints":"http://x""#)).starts_with("endpoints:"));
         assert!(err_message(cfg(r#","issuer":"ftp://x""#)).starts_with("issuer:"));
-        assert!(err_message(cfg(r#","hostedUi":{"domain":"https://d"}"#))
-            .starts_with("hostedUi.redirectUri:"));
+        assert!(err_message(cfg(r#","oauth":{"domain":"https://d"}"#))
+            .starts_with("oauth.redirectSignIn:"));
         assert!(err_message(cfg(
-            r#","hostedUi":{"domain":"https://d","redirectUri":"https://r","scope":[]}"#
+            r#","oauth":{"domain":"https://d","redirectSignIn":"https://r","scope":[]}"#
         ))
-        .starts_with("hostedUi.scope:"));
+        .starts_with("oauth.scope:"));
         assert!(err_message(cfg(
-            r#","hostedUi":{"domain":"https://d","redirectUri":"https://r","scopes":["a b"]}"#
+            r#","oauth":{"domain":"https://d","redirectSignIn":"https://r","scopes":["a b"]}"#
         ))
-        .starts_with("hostedUi.scopes:"));
+        .starts_with("oauth.scopes:"));
         assert!(err_message(cfg(
             r#","identityPoolId":"eu-west-1:0f0e0d0c-0b0a-0908-0706-050403020100""#
         ))

@@ -33,6 +33,9 @@ pub enum ErrorCode {
     InvalidState,
     /// The user is not signed in, or the session was cleared.
     NotSignedIn,
+    /// A hosted-UI callback whose `state` is missing or is not the one this tab sent (a
+    /// forged or stale callback, or a sign-in started in another tab): nothing was stored.
+    OAuthStateMismatch,
     /// The operation was cancelled (JS name `AbortError`). Nothing in the crate returns it yet.
     Aborted,
     /// A storage backend (localStorage/sessionStorage) refused a write. Nothing in the crate
@@ -60,6 +63,7 @@ impl ErrorCode {
             ErrorCode::SrpProtocolError => "SrpProtocolError",
             ErrorCode::InvalidState => "InvalidState",
             ErrorCode::NotSignedIn => "NotSignedIn",
+            ErrorCode::OAuthStateMismatch => "OAuthStateMismatch",
             ErrorCode::Aborted => "AbortError",
             ErrorCode::StorageError => "StorageError",
             ErrorCode::InternalError => "InternalError",

@@ -7,6 +7,7 @@ pub mod encoding;
 pub mod error;
 pub mod hash;
 pub mod json;
+pub mod oauth;
 pub mod jwt;
 pub mod pkce;
 pub mod random;

@@ -8,6 +8,7 @@ use crate::prelude::*;
 use crate::core::encoding::concat;
 use crate::core::error::{Error, Result};
 use crate::core::json::Json;
+use crate::core::oauth::AuthorizeOptions;
 use crate::core::user_pool::{MfaPreference, MfaType};
 
 /// An argument object being read.
@@ -54,6 +55,24 @@ impl<'a> Args<'a> {
     fn str(&self, key: &str) -> Result<&'a str> {
         self.opt_str(key)?
             .ok_or_else(|| Error::param(key, "is required"))
+    }
+
+    /// An array of non-empty strings without spaces (scopes); empty when absent.
+    fn words(&self, key: &str) -> Result<Vec<String>> {
+        let Some(v) = self.get(key) else {
+            return Ok(Vec::new());
+        };
+        let bad = || Error::param(key, "expected an array of names without spaces");
+        let mut out = Vec::new();
+        for item in v.as_array().ok_or_else(bad)? {
+            match item.as_str() {
+                Some(w) if !w.is_empty() && !w.bytes().any(|b| b.is_ascii_whitespace()) => {
+                    out.push(w.to_string())
+                }
+                _ => return Err(bad()),
+            }
+        }
+        Ok(out)
     }
 
     fn bool(&self, key: &str) -> Result<bool> {
@@ -295,6 +314,79 @@ impl SignOut {
         Ok(SignOut {
             global: a.bool("global")?,
             strict: a.bool("strict")?,
+        })
+    }
+}
+
+/// `signInWithRedirect({ provider, idpIdentifier, prompt, lang, loginHint, scopes, state })`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SignInWithRedirect {
+    /// The authorize URL's options.
+    pub options: AuthorizeOptions,
+    /// The app's own state, given back by `handleRedirectCallback`.
+    pub state: Option<String>,
+}
+
+impl SignInWithRedirect {
+    /// Reads the arguments.
+    pub fn from_json(json: Option<&Json>) -> Result<Self> {
+        let a = Args::new(
+            json,
+            &["provider", "idpIdentifier", "prompt", "lang", "loginHint", "scopes", "state"],
+        )?;
+        let owned = |key| a.opt_str(key).map(|v| v.map(str::to_owned));
+        let options = AuthorizeOptions {
+            provider: owned("provider")?,
+            idp_identifier: owned("idpIdentifier")?,
+            prompt: owned("prompt")?,
+            lang: owned("lang")?,
+            login_hint: owned("loginHint")?,
+            scopes: a.words("scopes")?,
+        };
+        Ok(SignInWithRedirect {
+            options,
+            state: owned("state")?,
+        })
+    }
+}
+
+/// `handleRedirectCallback(url)`, as the driver passes it: the callback URL's parameters (read
+/// with the platform's URL parser) and `pending`, what `signInWithRedirect` left in this tab's
+/// session storage (absent: nothing).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RedirectCallback {
+    /// `code`.
+    pub code: Option<String>,
+    /// `state`.
+    pub state: Option<String>,
+    /// `error`.
+    pub error: Option<String>,
+    /// `error_description`.
+    pub error_description: Option<String>,
+    /// The stored [`crate::core::oauth::PendingRedirect`] text.
+    pub pending: Option<String>,
+}
+
+impl RedirectCallback {
+    /// Reads the arguments (each may be absent; empty strings are kept).
+    pub fn from_json(json: Option<&Json>) -> Result<Self> {
+        const KEYS: [&str; 5] = ["code", "state", "error", "errorDescription", "pending"];
+        let a = Args::new(json, &KEYS)?;
+        let mut v: [Option<String>; 5] = Default::default();
+        for (slot, key) in v.iter_mut().zip(KEYS) {
+            *slot = match a.get(key) {
+                None => None,
+                Some(Json::String(s)) => Some(s.clone()),
+                Some(_) => return Err(Error::param(key, "expected a string")),
+            };
+        }
+        let [code, state, error, error_description, pending] = v;
+        Ok(RedirectCallback {
+            code,
+            state,
+            error,
+            error_description,
+            pending,
         })
     }
 }

@@ -19,6 +19,7 @@ use crate::prelude::*;
 pub mod args;
 mod account;
 pub mod events;
+mod hosted_ui;
 pub mod output;
 mod refresh;
 mod sign_in;
@@ -26,9 +27,9 @@ mod sign_out;
 pub mod tokens;
 
 use crate::core::config::Config;
-use crate::core::encoding::concat;
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::Json;
+use crate::core::pkce::Nonce;
 use crate::core::srp::SrpClient;
 use crate::core::user_pool::{self as up, ApiCall, Challenge, MfaType};
 
@@ -71,9 +72,14 @@ pub enum Op {
     GetTokens,
     /// `signOut({ global?, strict? })`.
     SignOut,
+    /// `signInWithRedirect({ provider?, idpIdentifier?, prompt?, lang?, loginHint?, scopes?,
+    /// state? })` → `{ url }` (and the browser goes there).
+    SignInWithRedirect,
+    /// `handleRedirectCallback(url)` → `{ state? }`.
+    HandleRedirectCallback,
 }
 
-const OPS: [(&str, Op); 14] = [
+const OPS: [(&str, Op); 16] = [
     ("signIn", Op::SignIn),
     ("confirmSignIn", Op::ConfirmSignIn),
     ("signUp", Op::SignUp),
@@ -88,6 +94,8 @@ const OPS: [(&str, Op); 14] = [
     ("setMfaPreference", Op::SetMfaPreference),
     ("getTokens", Op::GetTokens),
     ("signOut", Op::SignOut),
+    ("signInWithRedirect", Op::SignInWithRedirect),
+    ("handleRedirectCallback", Op::HandleRedirectCallback),
 ];
 
 impl Op {
@@ -143,6 +151,11 @@ enum InFlight {
     MfaSetupVerify { open: OpenChallenge },
     /// The one call of an account operation.
     Account { op: Op },
+    /// The hosted UI's token endpoint exchanging a code; the id token must carry `nonce`.
+    CodeExchange {
+        nonce: Nonce,
+        app_state: Option<String>,
+    },
     /// A token refresh of the session of `generation`, from the token set `current`.
     Refresh {
         current: TokenSet,
@@ -152,13 +165,21 @@ enum InFlight {
     /// `GlobalSignOut`; then, if it failed, `RevokeToken` for `refresh_token`.
     GlobalSignOut {
         refresh_token: Option<String>,
-        strict: bool,
+        end: sign_out::End,
     },
     /// `RevokeToken`, after `failure` (of `GlobalSignOut`) if any.
     Revoke {
-        strict: bool,
+        end: sign_out::End,
         failure: Option<Error>,
     },
+}
+
+/// The answer to a request: its HTTP status and body, or `NetworkError` when none arrived.
+type Answer<'a> = Result<(u16, &'a str)>;
+
+/// A user-pool API answer read (see `user_pool::parse_response`).
+fn api(answer: Answer) -> Result<Json> {
+    answer.and_then(|(status, body)| up::parse_response(status, body))
 }
 
 /// A user-pool session.
@@ -176,6 +197,8 @@ pub struct Session {
     /// The clock of the current step (ms since the Unix epoch).
     now_ms: i64,
     store: Option<StoreWrite>,
+    redirect: Option<StoreWrite>,
+    navigate: Option<String>,
     events: Vec<(AuthEvent, Option<Error>)>,
 }
 
@@ -200,6 +223,8 @@ impl Session {
             generation: 0,
             now_ms: 0,
             store: None,
+            redirect: None,
+            navigate: None,
             events: Vec::new(),
         }
     }
@@ -242,7 +267,7 @@ impl Session {
 
     /// Hands the answer to the request of `flow` to the session at `now_ms`: its HTTP `status`
     /// and body, or `status` 0 when no HTTP answer arrived (offline, refused connection, CORS),
-    /// with the platform's message as `body`.
+    /// with the driver's message as `body` (it names the URL; it becomes the `NetworkError`).
     pub fn resume(&mut self, flow: u32, status: u16, body: &str, now_ms: i64) -> Output {
         self.now_ms = now_ms;
         let next = match self.in_flight.iter().position(|(id, _)| *id == flow) {
@@ -250,12 +275,9 @@ impl Session {
             Some(i) => {
                 let (_, state) = self.in_flight.swap_remove(i);
                 let answer = if status == 0 {
-                    let mut m = concat("request to ", &self.cfg.user_pool_url());
-                    m.push_str(" failed: ");
-                    m.push_str(body);
-                    Err(Error::new(ErrorCode::NetworkError, m))
+                    Err(Error::new(ErrorCode::NetworkError, body))
                 } else {
-                    up::parse_response(status, body)
+                    Ok((status, body))
                 };
                 self.advance(flow, state, answer)
             }
@@ -274,22 +296,29 @@ impl Session {
             Op::ConfirmSignIn => Ok(self.confirm_sign_in(args::ConfirmSignIn::from_json(a)?)),
             Op::GetTokens => self.get_tokens(args::force_refresh(a)?),
             Op::SignOut => Ok(self.sign_out(args::SignOut::from_json(a)?)),
+            Op::SignInWithRedirect => {
+                self.sign_in_with_redirect(args::SignInWithRedirect::from_json(a)?)
+            }
+            Op::HandleRedirectCallback => {
+                self.handle_redirect_callback(args::RedirectCallback::from_json(a)?)
+            }
             _ => self.account_call(op, a),
         }
     }
 
-    fn advance(&mut self, flow: u32, state: InFlight, answer: Result<Json>) -> Next {
+    fn advance(&mut self, flow: u32, state: InFlight, answer: Answer) -> Next {
         match state {
             InFlight::SrpInitiate {
                 srp,
                 user,
                 password,
             } => {
-                let r = self.on_srp_initiated(&srp, &user, &password, answer);
+                let r = self.on_srp_initiated(&srp, &user, &password, api(answer));
                 self.step_result(r, &user, None)
             }
             InFlight::Authenticate { user, answering } => {
-                let r = answer.and_then(|json| self.on_auth_answer(&json, &user, answering.clone()));
+                let r =
+                    api(answer).and_then(|json| self.on_auth_answer(&json, &user, answering.clone()));
                 self.step_result(r, &user, answering)
             }
             InFlight::MfaSetupSecret {
@@ -297,17 +326,21 @@ impl Session {
                 user,
                 answering,
             } => {
-                let r = answer.and_then(|json| self.on_mfa_setup_secret(&json, challenge, &user));
+                let r = api(answer)
+                    .and_then(|json| self.on_mfa_setup_secret(&json, challenge, &user));
                 self.step_result(r, &user, answering)
             }
             InFlight::MfaSetupVerify { open } => {
-                let r = answer.and_then(|json| self.on_mfa_setup_verified(&json, &open));
+                let r = api(answer).and_then(|json| self.on_mfa_setup_verified(&json, &open));
                 let user = open.typed_user.clone();
                 self.step_result(r, &user, Some(open))
             }
-            InFlight::Account { op } => answer
+            InFlight::Account { op } => api(answer)
                 .and_then(|json| self.account_result(op, &json))
                 .map_or_else(Next::Fail, Next::Done),
+            InFlight::CodeExchange { nonce, app_state } => self
+                .on_code_exchanged(&nonce, app_state.as_deref(), answer)
+                .unwrap_or_else(Next::Fail),
             InFlight::Refresh {
                 current,
                 force,
@@ -318,38 +351,40 @@ impl Session {
                 }
                 self.on_refreshed(current, force, generation, answer)
             }
-            InFlight::GlobalSignOut {
-                refresh_token,
-                strict,
-            } => self.on_global_sign_out(refresh_token, strict, answer),
-            InFlight::Revoke { strict, failure } => {
-                sign_out::result(strict, failure.or(answer.err()))
+            InFlight::GlobalSignOut { refresh_token, end } => {
+                self.on_global_sign_out(refresh_token, end, api(answer))
             }
+            InFlight::Revoke { end, failure } => self.end_sign_out(end, failure.or(api(answer).err())),
         }
     }
 
     /// Sends `call` to the user-pool API; its answer goes to `state`.
     fn send(&mut self, state: InFlight, call: ApiCall) -> Next {
+        let request = HttpRequest {
+            url: self.cfg.user_pool_url(),
+            headers: vec![
+                ("Content-Type", up::CONTENT_TYPE.to_string()),
+                ("X-Amz-Target", call.target()),
+            ],
+            body: call.body,
+        };
+        self.send_request(state, request)
+    }
+
+    /// Sends `request`; its answer goes to `state`.
+    fn send_request(&mut self, state: InFlight, request: HttpRequest) -> Next {
         self.last_flow = self.last_flow.wrapping_add(1);
         let flow = self.last_flow;
         self.in_flight.push((flow, state));
-        Next::Send {
-            flow,
-            request: HttpRequest {
-                url: self.cfg.user_pool_url(),
-                headers: vec![
-                    ("Content-Type", up::CONTENT_TYPE.to_string()),
-                    ("X-Amz-Target", call.target()),
-                ],
-                body: call.body,
-            },
-        }
+        Next::Send { flow, request }
     }
 
     fn output(&mut self, next: Next) -> Output {
         Output {
             next,
             store: self.store.take(),
+            redirect: self.redirect.take(),
+            navigate: self.navigate.take(),
             events: ::core::mem::take(&mut self.events),
         }
     }

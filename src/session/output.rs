@@ -55,6 +55,11 @@ pub struct Output {
     pub next: Next,
     /// The storage write the step made, if any (only the last one of a step counts).
     pub store: Option<StoreWrite>,
+    /// The write to this tab's record of a redirect sign-in in progress (`signInWithRedirect`
+    /// sets it, `handleRedirectCallback` removes it): session storage, per tab.
+    pub redirect: Option<StoreWrite>,
+    /// Where the browser goes after this step (the hosted UI), if anywhere.
+    pub navigate: Option<String>,
     /// Events to deliver to the app's listeners, in order, after the storage write.
     pub events: Vec<(AuthEvent, Option<Error>)>,
 }
@@ -76,6 +81,8 @@ impl Output {
         Output {
             next: Next::Fail(e),
             store: None,
+            redirect: None,
+            navigate: None,
             events: Vec::new(),
         }
     }
@@ -85,14 +92,19 @@ impl Output {
     /// - `done`: the result (absent: none), or `error: { name, message, status? }`;
     /// - `join`: the id of the flow whose result this operation shares;
     /// - `store`: the text to store under the session's key, or `null` to remove it;
+    /// - `redirect`: likewise for this tab's redirect sign-in record (session storage);
+    /// - `navigate`: the URL the browser goes to after the step;
     /// - `events: [{ type, error? }]`.
     pub fn to_json(&self) -> String {
         let mut o = JsonObject::new();
-        match &self.store {
-            Some(StoreWrite::Set(text)) => o = o.str("store", text),
-            Some(StoreWrite::Remove) => o = o.value("store", crate::core::json::Json::Null),
-            None => {}
+        for (key, write) in [("store", &self.store), ("redirect", &self.redirect)] {
+            match write {
+                Some(StoreWrite::Set(text)) => o = o.str(key, text),
+                Some(StoreWrite::Remove) => o = o.value(key, crate::core::json::Json::Null),
+                None => {}
+            }
         }
+        o = o.opt_str("navigate", self.navigate.as_deref());
         if !self.events.is_empty() {
             o = o.objects(
                 "events",
@@ -150,8 +162,7 @@ mod tests {
     fn out(next: Next) -> Output {
         Output {
             next,
-            store: None,
-            events: Vec::new(),
+            ..Output::failed(Error::internal(""))
         }
     }
 
@@ -187,6 +198,8 @@ mod tests {
         let o = Output {
             next: Next::Done("1".into()),
             store: Some(StoreWrite::Remove),
+            redirect: Some(StoreWrite::Set("r".into())),
+            navigate: Some("https://x/logout".into()),
             events: vec![
                 (
                     AuthEvent::RefreshFailed,
@@ -197,15 +210,16 @@ mod tests {
         };
         let j = Json::parse(&o.to_json()).unwrap();
         assert!(j.get("store").unwrap().is_null());
+        assert_eq!(j.get("redirect").and_then(Json::as_str), Some("r"));
+        assert_eq!(j.get("navigate").and_then(Json::as_str), Some("https://x/logout"));
         assert_eq!(j.get("done").and_then(Json::as_u64), Some(1));
         assert_eq!(
             j.get("events").unwrap().to_string(),
             r#"[{"type":"refreshFailed","error":{"name":"NetworkError","message":"offline"}},{"type":"signedOut"}]"#
         );
         let set = Output {
-            next: Next::Done(String::new()),
             store: Some(StoreWrite::Set("{}".into())),
-            events: Vec::new(),
+            ..out(Next::Done(String::new()))
         };
         assert_eq!(set.to_json(), r#"{"store":"{}"}"#);
     }

@@ -3,10 +3,12 @@
 //! the old token would be refused).
 
 use crate::core::error::{Error, ErrorCode, Result};
-use crate::core::json::Json;
+use crate::core::oauth;
 use crate::core::user_pool::{self as up, AuthOutcome};
 
-use super::{not_signed_in, tokens, AuthEvent, InFlight, Next, Session, TokenSet, REFRESH_MARGIN_MS};
+use super::{
+    not_signed_in, tokens, Answer, AuthEvent, InFlight, Next, Session, TokenSet, REFRESH_MARGIN_MS,
+};
 
 impl Session {
     /// The tokens as `{ idToken, accessToken, expiresAt }`, refreshed first when they expire
@@ -21,24 +23,31 @@ impl Session {
         }
         let current = current.clone();
         let refresh_token = current.refresh_token.as_deref().ok_or_else(not_signed_in)?;
-        let call = if self.cfg.refresh_token_rotation {
-            up::get_tokens_from_refresh_token(&self.cfg, refresh_token)
+        let request = if current.hosted_ui {
+            Err(self.token_request(oauth::refresh_grant_form(&self.cfg.client_id, refresh_token))?)
+        } else if self.cfg.refresh_token_rotation {
+            Ok(up::get_tokens_from_refresh_token(&self.cfg, refresh_token))
         } else {
-            up::initiate_refresh(&self.cfg, refresh_token, &current.username)
+            Ok(up::initiate_refresh(&self.cfg, refresh_token, &current.username))
         };
         let state = InFlight::Refresh {
             current,
             force,
             generation: self.generation,
         };
-        let next = self.send(state, call);
+        let next = match request {
+            Ok(call) => self.send(state, call),
+            Err(token_endpoint) => self.send_request(state, token_endpoint),
+        };
         self.refreshing = Some(self.last_flow);
         Ok(next)
     }
 
-    /// The refresh's answer. New tokens (for the same user) are kept and `tokenRefreshed`
-    /// emitted. A refusal (`NotAuthorizedException`: the refresh token was revoked or has
-    /// expired) signs out, with `refreshFailed` then `signedOut`. Any other failure emits
+    /// The refresh's answer (from the user-pool API, or the hosted UI's token endpoint for a
+    /// session that signed in there). New tokens (for the same user) are kept and
+    /// `tokenRefreshed` emitted. A refusal (`NotAuthorizedException`, or `OAuthInvalidGrant` from
+    /// the token endpoint: the refresh token was revoked or has expired) signs out, with
+    /// `refreshFailed` then `signedOut`. Any other failure emits
     /// `refreshFailed` and, unless forced, still returns the current tokens while they are
     /// valid, so the app keeps working and a later call retries.
     pub(super) fn on_refreshed(
@@ -46,7 +55,7 @@ impl Session {
         current: TokenSet,
         force: bool,
         generation: u64,
-        answer: Result<Json>,
+        answer: Answer,
     ) -> Next {
         if self.generation != generation {
             return Next::Fail(Error::new(
@@ -54,20 +63,27 @@ impl Session {
                 "the session was cleared during the refresh",
             ));
         }
-        let received = answer.and_then(|json| match up::parse_auth_outcome(&json)? {
-            AuthOutcome::Tokens(t) => {
-                let sub = current.sub();
-                tokens::receive(
-                    &self.cfg,
-                    t,
-                    current.refresh_token.as_deref(),
-                    sub.as_deref(),
-                    self.now_ms,
-                )
-            }
-            AuthOutcome::Challenge(_) => {
-                Err(Error::response("the refresh was answered with a challenge"))
-            }
+        let received = answer.and_then(|(status, body)| {
+            let t = if current.hosted_ui {
+                oauth::parse_token_response(status, body)?
+            } else {
+                match up::parse_auth_outcome(&up::parse_response(status, body)?)? {
+                    AuthOutcome::Tokens(t) => t,
+                    AuthOutcome::Challenge(_) => {
+                        return Err(Error::response("the refresh was answered with a challenge"))
+                    }
+                }
+            };
+            let sub = current.sub();
+            let mut set = tokens::receive(
+                &self.cfg,
+                t,
+                current.refresh_token.as_deref(),
+                sub.as_deref(),
+                self.now_ms,
+            )?;
+            set.hosted_ui = current.hosted_ui;
+            Ok(set)
         });
         match received {
             Ok(set) => {
@@ -77,7 +93,7 @@ impl Session {
                 Next::Done(app)
             }
             Err(e) => {
-                let rejected = e.name() == "NotAuthorizedException";
+                let rejected = matches!(e.name(), "NotAuthorizedException" | "OAuthInvalidGrant");
                 if rejected {
                     self.clear();
                 }

@@ -18,6 +18,10 @@ struct Env {
     now: i64,
     /// The session's storage entry (`None`: absent).
     stored: Option<String>,
+    /// This tab's redirect sign-in record (session storage).
+    pending_redirect: Option<String>,
+    /// Where the browser was sent.
+    navigated: Vec<String>,
     events: Vec<&'static str>,
 }
 
@@ -28,6 +32,8 @@ impl Env {
             sent: Vec::new(),
             now: NOW,
             stored: None,
+            pending_redirect: None,
+            navigated: Vec::new(),
             events: Vec::new(),
         }
     }
@@ -55,6 +61,14 @@ impl Env {
         for (ev, _) in &out.events {
             self.events.push(ev.name());
         }
+        match &out.redirect {
+            Some(StoreWrite::Set(text)) => self.pending_redirect = Some(text.clone()),
+            Some(StoreWrite::Remove) => self.pending_redirect = None,
+            None => {}
+        }
+        if let Some(url) = &out.navigate {
+            self.navigated.push(url.clone());
+        }
     }
 
     /// Answers a request from the script (status 0: no answer arrived), checking its operation.
@@ -63,16 +77,16 @@ impl Env {
             .answers
             .pop_front()
             .expect("a request the script did not expect");
-        let target = request
-            .headers
-            .iter()
-            .find(|(k, _)| *k == "X-Amz-Target")
-            .map(|(_, v)| v.clone())
-            .unwrap();
-        assert_eq!(target, up::TARGET_PREFIX.to_string() + op);
+        // A user-pool call by its X-Amz-Target; the hosted UI's endpoints by their URL.
+        match request.headers.iter().find(|(k, _)| *k == "X-Amz-Target") {
+            Some((_, target)) => assert_eq!(*target, up::TARGET_PREFIX.to_string() + op),
+            None => assert!(request.url.ends_with(op), "{} is not {op}", request.url),
+        }
+        let url = request.url.clone();
         self.sent.push(request);
         if status == 0 {
-            (0, "Failed to fetch".to_string())
+            // What js/auth.js hands the session when fetch rejects.
+            (0, format!("request to {url} failed: Failed to fetch"))
         } else {
             (status, body)
         }
@@ -860,4 +874,183 @@ fn srp_sign_in_answers_password_verifier_with_the_steps_clock() {
         Some("c2VjcmV0")
     );
     env.done();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The hosted UI
+
+const OAUTH: &str = r#","oauth":{"domain":"https://x.auth.us-east-1.amazoncognito.com","redirectSignIn":"http://localhost:8000/callback","redirectSignOut":"http://localhost:8000/","scopes":["openid","email"]}"#;
+
+/// The token endpoint's answer for `alice`, with `nonce` in the id token.
+fn token_endpoint_body(nonce: &str, refresh: Option<&str>) -> String {
+    use super::tokens::tests::jwt;
+    let (_, access) = pair("sub-1", "alice", EXP, ISS, "client1");
+    let id = jwt(&[
+        r#"{"sub":"sub-1","iss":""#,
+        ISS,
+        r#"","aud":"client1","token_use":"id","cognito:username":"alice","nonce":""#,
+        nonce,
+        r#"","exp":1700003600}"#,
+    ]
+    .concat());
+    let mut o = crate::core::json::JsonObject::new()
+        .str("id_token", &id)
+        .str("access_token", &access);
+    if let Some(r) = refresh {
+        o = o.str("refresh_token", r);
+    }
+    o.str("token_type", "Bearer").num("expires_in", 3600).to_string()
+}
+
+/// Starts a redirect sign-in; returns (the authorize URL, its state, its nonce).
+fn redirect(env: &mut Env, s: &mut Session, args: &str) -> (String, String, String) {
+    let done = env.run(s, Op::SignInWithRedirect, Some(args)).unwrap();
+    let url = Json::parse(&done).unwrap().str_field("url").unwrap().to_string();
+    assert_eq!(env.navigated.last(), Some(&url));
+    let pending = Json::parse(env.pending_redirect.as_deref().unwrap()).unwrap();
+    let state = pending.str_field("state").unwrap().to_string();
+    let nonce = pending.str_field("nonce").unwrap().to_string();
+    assert!(url.contains(&["state=", &state].concat()));
+    assert!(url.contains(&["nonce=", &nonce].concat()));
+    assert!(!url.contains(pending.str_field("verifier").unwrap()));
+    (url, state, nonce)
+}
+
+/// `handleRedirectCallback(url)` as the driver runs it: the query's parameters, decoded (the
+/// test URLs need no decoding but `+`), and this tab's redirect record.
+fn callback(env: &mut Env, s: &mut Session, url: &str) -> Result<String> {
+    let mut args = crate::core::json::JsonObject::new();
+    let query = url.split_once('?').map_or("", |(_, q)| q);
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let k = if k == "error_description" { "errorDescription" } else { k };
+        args = args.str(k, &v.replace('+', " "));
+    }
+    if let Some(p) = &env.pending_redirect {
+        args = args.str("pending", p);
+    }
+    env.run(s, Op::HandleRedirectCallback, Some(&args.to_string()))
+}
+
+#[test]
+fn the_hosted_ui_round_trip_exchanges_the_code_once_and_checks_the_nonce() {
+    let mut env = Env::new();
+    let mut s = env.session(OAUTH);
+    let (url, state, nonce) = redirect(&mut env, &mut s, r#"{"state":"/photos","lang":"fr"}"#);
+    assert!(url.starts_with("https://x.auth.us-east-1.amazoncognito.com/oauth2/authorize?response_type=code&client_id=client1"));
+    assert!(url.contains("&scope=openid%20email&") && url.contains("&lang=fr"));
+    env.answer("/oauth2/token", 200, &token_endpoint_body(&nonce, Some("rt-h")));
+    let back = ["http://localhost:8000/callback?code=c0de&state=", &state].concat();
+    assert_eq!(callback(&mut env, &mut s, &back).unwrap(), r#"{"state":"/photos"}"#);
+    let form = &env.sent[0];
+    assert_eq!(form.headers[0].1, "application/x-www-form-urlencoded");
+    assert!(form.body.starts_with("grant_type=authorization_code&client_id=client1&code=c0de&redirect_uri=http%3A%2F%2Flocalhost%3A8000%2Fcallback&code_verifier="));
+    assert!(s.is_signed_in());
+    assert_eq!(env.events, ["signedIn"]);
+    assert_eq!(env.pending_redirect, None, "the verifier is gone once the code is exchanged");
+    let stored = stored_tokens(&env, &s);
+    assert!(stored.hosted_ui);
+    // The same callback again: nothing to exchange it with any more, and no request.
+    let e = callback(&mut env, &mut s, &back).unwrap_err();
+    assert_eq!(e.name(), "OAuthStateMismatch");
+    assert_eq!(env.sent.len(), 1);
+    env.done();
+}
+
+#[test]
+fn a_forged_state_an_oauth_error_or_a_wrong_nonce_store_nothing() {
+    let mut env = Env::new();
+    let mut s = env.session(OAUTH);
+    let (_, state, nonce) = redirect(&mut env, &mut s, "{}");
+    let e = callback(&mut env, &mut s, "http://localhost:8000/callback?code=c&state=forged-state-0123456789").unwrap_err();
+    assert_eq!(e.name(), "OAuthStateMismatch");
+    assert!(env.pending_redirect.is_some(), "a forged callback does not cancel the real one");
+    let e = callback(&mut env, &mut s, "http://localhost:8000/callback?code=c").unwrap_err();
+    assert_eq!(e.name(), "OAuthStateMismatch");
+    // The wrong nonce: the id token was minted for another sign-in.
+    env.answer("/oauth2/token", 200, &token_endpoint_body("another-nonce-0123456789", Some("r")));
+    let e = callback(&mut env, &mut s, &["http://localhost:8000/callback?code=c&state=", &state].concat()).unwrap_err();
+    assert_eq!(e.name(), "TokenVerificationFailed");
+    assert!(e.message.starts_with("nonce"));
+    assert!(!s.is_signed_in());
+    assert_eq!(env.stored, None);
+    // An error on the callback.
+    let (_, state, _) = redirect(&mut env, &mut s, "{}");
+    let e = callback(
+        &mut env,
+        &mut s,
+        &["http://localhost:8000/callback?error=access_denied&error_description=User+cancelled&state=", &state].concat(),
+    )
+    .unwrap_err();
+    assert_eq!((e.name(), e.message.as_str()), ("OAuthAccessDenied", "User cancelled"));
+    assert_eq!(env.pending_redirect, None);
+    assert!(env.events.is_empty());
+    assert_eq!(env.stored, None);
+    // The token endpoint refusing the code.
+    let (_, state, _) = redirect(&mut env, &mut s, "{}");
+    env.answer("/oauth2/token", 400, r#"{"error":"invalid_grant","error_description":"unknown code"}"#);
+    let e = callback(&mut env, &mut s, &["http://localhost:8000/callback?code=c&state=", &state].concat()).unwrap_err();
+    assert_eq!((e.name(), e.status), ("OAuthInvalidGrant", Some(400)));
+    let _ = nonce;
+    env.done();
+}
+
+#[test]
+fn a_hosted_ui_session_refreshes_at_the_token_endpoint_and_signs_out_at_logout() {
+    let mut env = Env::new();
+    let mut s = env.session(OAUTH);
+    let (_, state, nonce) = redirect(&mut env, &mut s, "{}");
+    env.answer("/oauth2/token", 200, &token_endpoint_body(&nonce, Some("rt-h")));
+    callback(&mut env, &mut s, &["http://localhost:8000/callback?code=c&state=", &state].concat()).unwrap();
+    // A reload keeps it a hosted-UI session.
+    let mut s = env.session(OAUTH);
+    env.answer("/oauth2/token", 200, &token_endpoint_body("not-checked-on-refresh", None));
+    env.run(&mut s, Op::GetTokens, Some(r#"{"forceRefresh":true}"#)).unwrap();
+    assert_eq!(env.sent[1].body, "grant_type=refresh_token&client_id=client1&refresh_token=rt-h");
+    assert!(stored_tokens(&env, &s).hosted_ui);
+    assert_eq!(stored_tokens(&env, &s).refresh_token.as_deref(), Some("rt-h"));
+    env.answer("RevokeToken", 200, "{}");
+    env.navigated.clear();
+    env.run(&mut s, Op::SignOut, None).unwrap();
+    assert_eq!(
+        env.navigated,
+        ["https://x.auth.us-east-1.amazoncognito.com/logout?client_id=client1&logout_uri=http%3A%2F%2Flocalhost%3A8000%2F"]
+    );
+    assert_eq!(env.stored, None);
+    // A password sign-in's session does not visit the hosted UI on sign-out.
+    let mut s = env.signed_in(OAUTH);
+    env.answer("RevokeToken", 200, "{}");
+    env.navigated.clear();
+    env.run(&mut s, Op::SignOut, None).unwrap();
+    assert!(env.navigated.is_empty());
+    env.done();
+}
+
+#[test]
+fn a_revoked_hosted_ui_refresh_token_signs_out() {
+    let mut env = Env::new();
+    let mut s = env.session(OAUTH);
+    let (_, state, nonce) = redirect(&mut env, &mut s, "{}");
+    env.answer("/oauth2/token", 200, &token_endpoint_body(&nonce, Some("rt-h")))
+        .answer("/oauth2/token", 400, r#"{"error":"invalid_grant","error_description":"Refresh Token has been revoked"}"#);
+    callback(&mut env, &mut s, &["http://localhost:8000/callback?code=c&state=", &state].concat()).unwrap();
+    env.events.clear();
+    let e = env.run(&mut s, Op::GetTokens, Some(r#"{"forceRefresh":true}"#)).unwrap_err();
+    assert_eq!(e.name(), "OAuthInvalidGrant");
+    assert!(!s.is_signed_in());
+    assert_eq!(env.events, ["refreshFailed", "signedOut"]);
+    env.done();
+}
+
+#[test]
+fn the_hosted_ui_needs_its_config() {
+    let mut env = Env::new();
+    let mut s = env.session("");
+    let e = env.run(&mut s, Op::SignInWithRedirect, None).unwrap_err();
+    assert_eq!((e.name(), e.message.as_str()), ("InvalidConfig", "oauth: is required to sign in with the hosted UI"));
+    let e = env.run(&mut s, Op::SignInWithRedirect, Some(r#"{"scopes":["a b"]}"#)).unwrap_err();
+    assert_eq!(e.name(), "InvalidParameter");
+    let mut s = env.signed_in(OAUTH);
+    let e = env.run(&mut s, Op::SignInWithRedirect, None).unwrap_err();
+    assert_eq!(e.name(), "InvalidState");
 }

@@ -26,6 +26,9 @@ pub struct TokenSet {
     pub expires_at_ms: i64,
     /// The user's `cognito:username`, which SECRET_HASH needs on refresh.
     pub username: String,
+    /// Signed in through the hosted UI: refreshed at its token endpoint, and signed out at its
+    /// `/logout` too.
+    pub hosted_ui: bool,
 }
 
 /// The decoded token; its claims are read through [`ClaimsView`] (borrowed, only what the
@@ -92,6 +95,7 @@ pub fn receive(
             .refresh_token
             .or_else(|| previous_refresh.map(str::to_string)),
         expires_at_ms: now_ms.saturating_add(lifetime_ms),
+        hosted_ui: false,
     })
 }
 
@@ -104,6 +108,7 @@ impl TokenSet {
             .opt_str("refreshToken", self.refresh_token.as_deref())
             .value("expiresAt", Json::from(self.expires_at_ms))
             .str("username", &self.username)
+            .bool("hostedUi", self.hosted_ui)
             .to_string()
     }
 
@@ -120,6 +125,7 @@ impl TokenSet {
                 .and_then(Json::as_i64)
                 .ok_or_else(|| Error::response("stored session has no expiresAt"))?,
             username: j.str_field("username")?.to_string(),
+            hosted_ui: j.opt_bool_field("hostedUi")?.unwrap_or(false),
         };
         // A skew of u64::MAX turns the expiry check off.
         check_pair(cfg, &set.id_token, &set.access_token, None, 0, u64::MAX)?;
@@ -359,6 +365,7 @@ pub(crate) mod tests {
             refresh_token: Some("r".into()),
             expires_at_ms: 5,
             username: "u".into(),
+            hosted_ui: false,
         };
         assert!(TokenSet::from_storage_json(&config(), &set.to_storage_json()).is_ok());
         let other = Config::from_json_text(

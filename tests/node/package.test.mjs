@@ -28,3 +28,19 @@ test('the wasm imports only crypto.getRandomValues and the wasm-bindgen runtime'
   const webApis = imports.filter((name) => !name.startsWith('__wbg___wbindgen_'));
   assert.deepEqual([...new Set(webApis)].sort(), ['__wbg_getRandomValues']);
 });
+
+test('package.json `files` ships every module the entry imports, and the wasm', () => {
+  const manifest = JSON.parse(readFileSync(new URL('package.json', PKG), 'utf8'));
+  const needed = new Set(['index.js', 'cognito_wasm_bg.wasm']);
+  const queue = ['index.js'];
+  while (queue.length) {
+    const code = readFileSync(new URL(queue.pop(), PKG), 'utf8');
+    for (const [, spec] of code.matchAll(/\bfrom\s+['"]\.\/([\w.-]+)['"]/g)) {
+      if (!needed.has(spec)) {
+        needed.add(spec);
+        queue.push(spec);
+      }
+    }
+  }
+  for (const f of needed) assert.ok(manifest.files.includes(f), `${f} is not in package.json files`);
+});
