@@ -1,8 +1,10 @@
 //! The shared emulator state and the path every request takes: classify (service + operation),
-//! count, apply faults, dispatch to the service, add CORS headers.
+//! count, apply faults, dispatch to the service, add CORS headers (`crate::cors`, or the
+//! bucket's rules for S3).
 
 use crate::clock::Clock;
 use crate::config::Seed;
+use crate::cors::Family;
 use crate::faults::{FaultKind, Faults};
 use crate::http::{Req, Resp};
 use crate::tokens::Signer;
@@ -196,17 +198,20 @@ impl App {
     /// Handles one request end to end.
     pub fn handle(&self, req: &Req) -> Outcome {
         let origin = req.header("origin").map(str::to_string);
-        let (service, op) = classify(req);
         if req.method == "OPTIONS" {
-            if service == Service::S3 {
-                return Outcome::Reply(crate::s3::preflight(self, req));
-            }
-            return Outcome::Reply(preflight(req));
+            return Outcome::Reply(match crate::cors::preflight_family(req) {
+                Some(family) => crate::cors::preflight(family, req),
+                None => crate::s3::preflight(self, req),
+            });
         }
-        // S3 answers carry the bucket's CORS rules, not the generic ones.
+        let (service, op) = classify(req);
+        // Each family of endpoints exposes what Cognito's does (`crate::cors`); S3 answers carry
+        // the bucket's CORS rules.
         let cors = |resp: Resp, origin: Option<&str>| match service {
             Service::S3 => crate::s3::finish(self, req, resp),
-            _ => cors(resp, origin),
+            Service::UserPool | Service::Identity => crate::cors::apply(Family::AwsJson, resp, origin),
+            Service::HostedUi => crate::cors::apply(Family::HostedUi, resp, origin),
+            Service::Admin => crate::cors::apply(Family::Admin, resp, origin),
         };
         let mut drop_mid_body = false;
         if service != Service::Admin {
@@ -269,37 +274,4 @@ fn server_error(service: Service, status: u16) -> Resp {
         Service::HostedUi => json_resp(status, &json!({ "error": "server_error" })),
         _ => aws_json_error(status, "InternalErrorException", "Internal error (injected by the emulator)"),
     }
-}
-
-/// Response headers a browser may read (S3's and the AWS JSON APIs').
-const EXPOSE_HEADERS: &str = "ETag, x-amz-request-id, x-amz-id-2, x-amz-version-id, x-amz-server-side-encryption, \
-     x-amz-delete-marker, x-amzn-RequestId, x-amzn-ErrorType, x-amzn-ErrorMessage, Date, Content-Length, Content-Range";
-
-/// Adds CORS headers (origin echoed, or `*` without one) and a request id to a response.
-pub fn cors(mut resp: Resp, origin: Option<&str>) -> Resp {
-    resp.headers.retain(|(k, _)| !k.to_ascii_lowercase().starts_with("access-control-"));
-    match origin {
-        Some(o) => {
-            resp.headers.push(("access-control-allow-origin".into(), o.to_string()));
-            resp.headers.push(("vary".into(), "Origin".into()));
-        }
-        None => resp.headers.push(("access-control-allow-origin".into(), "*".into())),
-    }
-    resp.headers.push(("access-control-expose-headers".into(), EXPOSE_HEADERS.into()));
-    if !resp.headers.iter().any(|(k, _)| k == "x-amzn-requestid") {
-        resp.headers.push(("x-amzn-requestid".into(), crate::crypto::uuid_v4()));
-    }
-    resp
-}
-
-/// The answer to a CORS preflight: the requested method and headers allowed, cached for a day.
-pub fn preflight(req: &Req) -> Resp {
-    let methods = req.header("access-control-request-method").unwrap_or("GET, PUT, POST, DELETE, HEAD");
-    let mut resp = cors(Resp { status: 200, headers: Vec::new(), body: Vec::new() }, req.header("origin"));
-    resp.headers.push(("access-control-allow-methods".into(), methods.into()));
-    resp.headers.push(("access-control-max-age".into(), "86400".into()));
-    if let Some(h) = req.header("access-control-request-headers") {
-        resp.headers.push(("access-control-allow-headers".into(), h.into()));
-    }
-    resp
 }

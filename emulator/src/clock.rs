@@ -1,5 +1,6 @@
 //! The emulator's one notion of "now": the system clock plus a test-controlled skew. Token times,
-//! SRP `TIMESTAMP` checks, TOTP, code expiry and SigV4 time checks all read [`Clock::now_ms`].
+//! SRP `TIMESTAMP` checks, TOTP, code expiry, SigV4 time checks and every response's `Date` header
+//! all read [`Clock::now_ms`].
 //! Also the few date formats the services speak.
 
 use std::sync::atomic::{AtomicI64, Ordering};

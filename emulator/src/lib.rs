@@ -10,7 +10,9 @@
 //!   `GetCredentialsForIdentity`);
 //! - [`s3`]: S3, path-style under `/s3`, with SigV4 verified as S3 does;
 //! - [`tokens`]: RS256 JWTs and the JWKS; [`admin`]: `/__admin/*` for tests;
-//! - [`config`]: the seed file; [`clock`]: the one `now()`; [`faults`]; [`crypto`]; [`urlenc`].
+//! - [`cors`]: what each endpoint family lets a browser read (S3: the bucket's rules);
+//! - [`config`]: the seed file; [`clock`]: the one `now()` (also the `Date` header); [`faults`];
+//!   [`crypto`]; [`urlenc`].
 //!
 //! [`app`] classifies, counts, faults and gives CORS headers to every request before a service
 //! module sees it. A service reads the time from `app.clock.now_ms()` and checks user-pool tokens
@@ -21,6 +23,7 @@ pub mod admin;
 pub mod app;
 pub mod clock;
 pub mod config;
+pub mod cors;
 pub mod crypto;
 pub mod faults;
 pub mod hostedui;

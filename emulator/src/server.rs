@@ -276,6 +276,8 @@ fn write_response(
         head.push_str(&format!("content-length: {}\r\n", resp.body.len()));
     }
     if !has_date {
+        // Every answer carries `Date` by the emulator's clock (skew included), as a server's would:
+        // clients estimate their clock offset from it where CORS lets them read it (`crate::cors`).
         head.push_str(&format!(
             "date: {}\r\n",
             crate::clock::http_date(app.clock.now_ms())
