@@ -5,6 +5,8 @@
 //   { flow, send: { url, headers, body } }  fetch it, then `resume(flow, status, body, now)`;
 //   { done }  /  { error: { name, message, status? } }  the operation's result or failure;
 //   { join }  the result is that of the refresh flow already in flight;
+//   { flow, lock }  take the refresh lock (Web Locks: one tab of the origin at a time, held until
+//            the operation ends), then `locked(flow, stored, now)` with the stored session;
 // plus the step's effects, applied first: `store` (the session's stored form, or null to remove
 // it), `redirect` (likewise, this tab's record of a hosted-UI sign-in in progress, always in
 // session storage), `events` (delivered to the app's listeners, in order) and `navigate` (where
@@ -81,6 +83,7 @@ function openStore(kind) {
   }
   const m = new Map();
   return {
+    inMemory: true,
     getItem: (k) => (m.has(k) ? m.get(k) : null),
     setItem: (k, v) => void m.set(k, v),
     removeItem: (k) => void m.delete(k),
@@ -122,6 +125,10 @@ export class CognitoAuth {
   #key;
   #redirects;
   #redirectKey;
+  #lockName;
+  #shared = false;
+  /** Resolvers waiting for the next change of the session's entry by another tab. */
+  #waiting = new Set();
   #listeners = new Map(EVENTS.map((e) => [e, new Set()]));
   /** Flow id → the promise of the operation it belongs to (for `join`). */
   #flows = new Map();
@@ -144,9 +151,26 @@ export class CognitoAuth {
     this.#key = prefix + 'session';
     this.#redirects = openStore('session');
     this.#redirectKey = prefix + 'redirect';
+    this.#lockName = prefix + 'refresh';
     const stored = this.#store.getItem(this.#key);
     if (stored !== null && !guard(() => this.#w.restore(stored))) {
       this.#store.removeItem(this.#key);
+    }
+    // Sign-in, refresh and sign-out in other tabs (localStorage is shared by the origin's
+    // tabs; the `storage` event fires in every tab but the one that wrote).
+    this.#shared = config.storage !== 'session' && !this.#store.inMemory && typeof addEventListener === 'function';
+    if (this.#shared) {
+      addEventListener('storage', (e) => {
+        if (e.key === this.#key || e.key === null) {
+          for (const resolve of this.#waiting) resolve();
+          this.#waiting.clear();
+          try {
+            this.#apply(JSON.parse(this.#w.sync(this.#store.getItem(this.#key) ?? undefined, Date.now())));
+          } catch {
+            // A session that cannot follow keeps what it has; its next call sees storage again.
+          }
+        }
+      });
     }
   }
 
@@ -167,7 +191,7 @@ export class CognitoAuth {
     if (action.join !== undefined) {
       return this.#flows.get(action.join) ?? Promise.reject(named('InternalError', 'cognito-wasm lost a refresh in flight (please report it)'));
     }
-    const result = this.#drive(action);
+    const result = action.lock ? this.#locked(action.flow) : this.#drive(action);
     const flow = action.flow;
     if (flow !== undefined) {
       this.#flows.set(flow, result);
@@ -175,6 +199,40 @@ export class CognitoAuth {
       result.then(forget, forget);
     }
     return result;
+  }
+
+  /**
+   * Runs a refresh under the refresh lock: one tab of the origin at a time, so a rotated refresh
+   * token is never used twice; the session first sees what the tab before it stored. Where Web
+   * Locks is missing (Node, old browsers), it goes on without the lock, still from what storage
+   * holds now.
+   */
+  #locked(flow) {
+    const read = () => this.#store.getItem(this.#key) ?? undefined;
+    const before = read();
+    const run = async (waited) => {
+      // localStorage is cached per renderer process: the write of the tab that held the lock
+      // may reach this one after the lock does. A tab that waited and still reads what it read
+      // before gives that write a moment to arrive (the storage event), rather than spending a
+      // refresh token that tab may have rotated already.
+      if (waited && this.#shared && read() === before) {
+        await new Promise((resolve) => {
+          this.#waiting.add(resolve);
+          setTimeout(resolve, 1000);
+        });
+      }
+      let action;
+      try {
+        action = JSON.parse(this.#w.locked(flow, read(), Date.now()));
+      } catch (e) {
+        throw fix(e);
+      }
+      return this.#drive(action);
+    };
+    const locks = typeof navigator === 'object' ? navigator.locks : undefined;
+    if (!locks) return run(false);
+    return locks.request(this.#lockName, { ifAvailable: true }, (free) =>
+      free ? run(false) : locks.request(this.#lockName, () => run(true)));
   }
 
   async #drive(action) {

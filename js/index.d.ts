@@ -71,6 +71,11 @@ export interface CognitoConfig {
   totpIssuer?: string;
   /** The app client rotates refresh tokens: refresh with GetTokensFromRefreshToken. */
   refreshTokenRotation?: boolean;
+  /**
+   * Refresh tokens that expire within this many seconds (0–3600, default 300), or within half
+   * their lifetime when that is shorter.
+   */
+  refreshMargin?: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -426,8 +431,10 @@ export class CognitoAuth {
   setMfaPreference(input: MfaPreferenceInput): Promise<void>;
 
   /**
-   * The tokens, refreshed first when they expire within two minutes (one refresh for any
-   * number of concurrent calls). `NotSignedIn` without a session.
+   * The tokens, refreshed first when they are near expiry (`refreshMargin`). One refresh for
+   * any number of concurrent calls and tabs: a refresh holds a Web Lock, and a tab that waited
+   * for it adopts what the tab before it stored (so a rotated refresh token is never used
+   * twice). `NotSignedIn` without a session.
    */
   getTokens(input?: GetTokensInput): Promise<Tokens>;
 

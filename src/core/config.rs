@@ -84,6 +84,9 @@ pub struct Config {
     /// The app client rotates refresh tokens: refresh with `GetTokensFromRefreshToken`
     /// instead of `InitiateAuth` `REFRESH_TOKEN_AUTH`.
     pub refresh_token_rotation: bool,
+    /// Tokens are refreshed when they expire within this many seconds (`refreshMargin`,
+    /// default 300).
+    pub refresh_margin_secs: u64,
 }
 
 /// The top-level option names, as the app spells them.
@@ -99,6 +102,7 @@ const TOP_KEYS: &[&str] = &[
     "identityPoolId",
     "totpIssuer",
     "refreshTokenRotation",
+    "refreshMargin",
 ];
 const ENDPOINT_KEYS: &[&str] = &["userPool", "identityPool", "s3", "hostedUi"];
 const OAUTH_KEYS: &[&str] = &["domain", "redirectSignIn", "redirectSignOut", "scopes"];
@@ -245,6 +249,13 @@ impl Config {
             }
         };
 
+        let refresh_margin_secs = match optional(fields, "refreshMargin") {
+            None => 300,
+            Some(v) => v.as_u64().filter(|s| *s <= 3600).ok_or_else(|| {
+                Error::config("refreshMargin", "expected whole seconds from 0 to 3600")
+            })?,
+        };
+
         let [user_pool, identity_pool, s3, hosted_ui_url] = urls.map(owned);
         Ok(Config {
             region: region.to_string(),
@@ -263,6 +274,7 @@ impl Config {
             identity_pool_id: owned(identity_pool_id),
             totp_issuer: owned(totp_issuer),
             refresh_token_rotation,
+            refresh_margin_secs,
         })
     }
 
@@ -474,6 +486,7 @@ mod tests {
         assert_eq!(c.totp_issuer(), "AWSCognito");
         assert!(c.client_secret.is_none());
         assert!(!c.refresh_token_rotation);
+        assert_eq!(c.refresh_margin_secs, 300);
     }
 
     #[test]
@@ -481,7 +494,7 @@ mod tests {
         let c = cfg(r#","clientSecret":"s3cr3t","storage":"memory","issuer":"http://127.0.0.1:1/x",
             "endpoints":{"userPool":"http://127.0.0.1:47291","s3":"http://127.0.0.1:47291/s3","identityPool":null},
             "oauth":{"domain":"https://a.auth.us-east-1.amazoncognito.com","redirectSignIn":"http://localhost:5173/cb","scopes":["openid","email"]},
-            "identityPoolId":"us-east-1:0f0e0d0c-0b0a-0908-0706-050403020100","totpIssuer":"My App","refreshTokenRotation":true"#)
+            "identityPoolId":"us-east-1:0f0e0d0c-0b0a-0908-0706-050403020100","totpIssuer":"My App","refreshTokenRotation":true,"refreshMargin":60"#)
         .unwrap();
         assert_eq!(c.user_pool_url(), "http://127.0.0.1:47291");
         assert_eq!(c.expected_issuer(), "http://127.0.0.1:1/x");
@@ -494,6 +507,7 @@ mod tests {
         assert_eq!(h.redirect_sign_out, None);
         assert_eq!(c.totp_issuer.as_deref(), Some("My App"));
         assert!(c.refresh_token_rotation);
+        assert_eq!(c.refresh_margin_secs, 60);
     }
 
     #[test]
@@ -561,6 +575,8 @@ mod tests {
             .starts_with("endpoints.userpool: is not a known option"));
         assert!(err_message(cfg(r#","endpoints":"http://x""#)).starts_with("endpoints:"));
         assert!(err_message(cfg(r#","issuer":"ftp://x""#)).starts_with("issuer:"));
+        assert!(err_message(cfg(r#","refreshMargin":3601"#)).starts_with("refreshMargin:"));
+        assert!(err_message(cfg(r#","refreshMargin":-1"#)).starts_with("refreshMargin:"));
         assert!(err_message(cfg(r#","oauth":{"domain":"https://d"}"#))
             .starts_with("oauth.redirectSignIn:"));
         assert!(err_message(cfg(

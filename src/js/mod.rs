@@ -3,8 +3,9 @@
 //! Deliberately narrow, because every exported method costs wasm and glue: values cross the
 //! boundary as JSON *text* (the driver does `JSON.stringify` / `JSON.parse`; `core::json` reads
 //! and writes it here), every operation goes through [`WasmSession::start`] and
-//! [`WasmSession::resume`], and the wasm imports no Web API at all — HTTP, storage, listeners
-//! and the clock belong to the driver. An invalid config throws the error as JSON text
+//! [`WasmSession::resume`] (and [`WasmSession::locked`] when a refresh held the lock), and the
+//! wasm imports no Web API at all — HTTP, storage, locks, listeners and the clock belong to the
+//! driver. An invalid config throws the error as JSON text
 //! (`{ name, message }`), which the driver turns into a JS `Error`.
 
 use crate::prelude::*;
@@ -54,6 +55,17 @@ impl WasmSession {
     /// Hands flow `flow` the answer to its request (`status` 0: none arrived, `body` says why).
     pub fn resume(&mut self, flow: u32, status: u16, body: &str, now: f64) -> String {
         self.0.resume(flow, status, body, now as i64).to_json()
+    }
+
+    /// Hands flow `flow` what the session's storage entry holds (`undefined`: nothing) once the
+    /// driver holds the refresh lock it asked for.
+    pub fn locked(&mut self, flow: u32, stored: Option<String>, now: f64) -> String {
+        self.0.locked(flow, stored.as_deref(), now as i64).to_json()
+    }
+
+    /// Another tab changed the session's storage entry to `stored` (`undefined`: removed).
+    pub fn sync(&mut self, stored: Option<String>, now: f64) -> String {
+        self.0.sync(stored.as_deref(), now as i64).to_json()
     }
 
     /// The signed-in user's display claims as JSON text, or `undefined`.

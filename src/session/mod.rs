@@ -37,9 +37,6 @@ pub use events::AuthEvent;
 pub use output::{HttpRequest, Next, Output, StoreWrite};
 pub use tokens::TokenSet;
 
-/// Tokens are refreshed when they expire within this margin (or have expired).
-pub const REFRESH_MARGIN_MS: i64 = 2 * 60 * 1000;
-
 /// The operations apps call (the JS driver starts one by its method name, with the arguments
 /// as JSON).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,11 +153,20 @@ enum InFlight {
         nonce: Nonce,
         app_state: Option<String>,
     },
-    /// A token refresh of the session of `generation`, from the token set `current`.
+    /// A refresh waiting for the refresh lock (one tab at a time), from the tokens this tab held
+    /// when it began: once the lock is held, what storage holds then is adopted or refreshed.
+    AwaitLock {
+        started_with: TokenSet,
+        force: bool,
+        generation: u64,
+    },
+    /// A token refresh of the session of `generation`, from the token set `current`; calls that
+    /// joined it know it as `join`.
     Refresh {
         current: TokenSet,
         force: bool,
         generation: u64,
+        join: u32,
     },
     /// `GlobalSignOut`; then, if it failed, `RevokeToken` for `refresh_token`.
     GlobalSignOut {
@@ -265,15 +271,46 @@ impl Session {
         self.output(next)
     }
 
+    /// Hands flow `flow`, which asked for the refresh lock, what the session's storage entry
+    /// holds now that the lock is held (`None`: nothing). See `refresh`.
+    pub fn locked(&mut self, flow: u32, stored: Option<&str>, now_ms: i64) -> Output {
+        self.now_ms = now_ms;
+        let next = match self.take_in_flight(flow) {
+            Some(InFlight::AwaitLock {
+                started_with,
+                force,
+                generation,
+            }) => self.on_locked(flow, started_with, force, generation, stored),
+            Some(other) => {
+                self.in_flight.push((flow, other));
+                Next::Fail(Error::internal("that flow is not waiting for the lock"))
+            }
+            None => Next::Fail(Error::internal("no flow is waiting for the lock")),
+        };
+        self.output(next)
+    }
+
+    /// Another tab changed the session's storage entry to `stored` (`None`: removed): the session
+    /// follows — signed out, signed in, or refreshed there — with the events of the change.
+    pub fn sync(&mut self, stored: Option<&str>, now_ms: i64) -> Output {
+        self.now_ms = now_ms;
+        self.follow_storage(stored);
+        self.output(Next::Done(String::new()))
+    }
+
+    fn take_in_flight(&mut self, flow: u32) -> Option<InFlight> {
+        let i = self.in_flight.iter().position(|(id, _)| *id == flow)?;
+        Some(self.in_flight.swap_remove(i).1)
+    }
+
     /// Hands the answer to the request of `flow` to the session at `now_ms`: its HTTP `status`
     /// and body, or `status` 0 when no HTTP answer arrived (offline, refused connection, CORS),
     /// with the driver's message as `body` (it names the URL; it becomes the `NetworkError`).
     pub fn resume(&mut self, flow: u32, status: u16, body: &str, now_ms: i64) -> Output {
         self.now_ms = now_ms;
-        let next = match self.in_flight.iter().position(|(id, _)| *id == flow) {
+        let next = match self.take_in_flight(flow) {
             None => Next::Fail(Error::internal("no request is waiting for that answer")),
-            Some(i) => {
-                let (_, state) = self.in_flight.swap_remove(i);
+            Some(state) => {
                 let answer = if status == 0 {
                     Err(Error::new(ErrorCode::NetworkError, body))
                 } else {
@@ -341,16 +378,16 @@ impl Session {
             InFlight::CodeExchange { nonce, app_state } => self
                 .on_code_exchanged(&nonce, app_state.as_deref(), answer)
                 .unwrap_or_else(Next::Fail),
+            InFlight::AwaitLock { .. } => {
+                self.in_flight.push((flow, state));
+                Next::Fail(Error::internal("that flow is waiting for the lock, not an answer"))
+            }
             InFlight::Refresh {
                 current,
                 force,
                 generation,
-            } => {
-                if self.refreshing == Some(flow) {
-                    self.refreshing = None;
-                }
-                self.on_refreshed(current, force, generation, answer)
-            }
+                join,
+            } => self.on_refreshed(current, force, generation, join, answer),
             InFlight::GlobalSignOut { refresh_token, end } => {
                 self.on_global_sign_out(refresh_token, end, api(answer))
             }
@@ -358,25 +395,35 @@ impl Session {
         }
     }
 
-    /// Sends `call` to the user-pool API; its answer goes to `state`.
-    fn send(&mut self, state: InFlight, call: ApiCall) -> Next {
-        let request = HttpRequest {
+    /// The request of a user-pool API call.
+    fn api_request(&self, call: ApiCall) -> HttpRequest {
+        HttpRequest {
             url: self.cfg.user_pool_url(),
             headers: vec![
                 ("Content-Type", up::CONTENT_TYPE.to_string()),
                 ("X-Amz-Target", call.target()),
             ],
             body: call.body,
-        };
+        }
+    }
+
+    /// Sends `call` to the user-pool API; its answer goes to `state`.
+    fn send(&mut self, state: InFlight, call: ApiCall) -> Next {
+        let request = self.api_request(call);
         self.send_request(state, request)
     }
 
     /// Sends `request`; its answer goes to `state`.
     fn send_request(&mut self, state: InFlight, request: HttpRequest) -> Next {
-        self.last_flow = self.last_flow.wrapping_add(1);
-        let flow = self.last_flow;
-        self.in_flight.push((flow, state));
+        let flow = self.register(state);
         Next::Send { flow, request }
+    }
+
+    /// Keeps `state` as a new flow in progress; returns its id.
+    fn register(&mut self, state: InFlight) -> u32 {
+        self.last_flow = self.last_flow.wrapping_add(1);
+        self.in_flight.push((self.last_flow, state));
+        self.last_flow
     }
 
     fn output(&mut self, next: Next) -> Output {
@@ -403,6 +450,9 @@ impl Session {
     /// tokens that were held.
     fn clear(&mut self) -> Option<TokenSet> {
         self.generation = self.generation.wrapping_add(1);
+        // A refresh in flight ends as `NotSignedIn` (its generation is gone); later calls must
+        // not join it.
+        self.refreshing = None;
         self.open = None;
         self.store = Some(StoreWrite::Remove);
         self.tokens.take()

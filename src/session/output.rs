@@ -37,6 +37,12 @@ pub enum Next {
     /// The operation's result is that of flow `flow`, still in progress (a token refresh that
     /// another caller started): wait for it instead of starting a second one.
     Join(u32),
+    /// Take the refresh lock (held by one tab of the origin at a time, until this flow ends),
+    /// then hand `Session::locked` what the session's storage entry holds.
+    Lock {
+        /// The flow waiting for the lock.
+        flow: u32,
+    },
 }
 
 /// Where the session's stored form goes after a step.
@@ -91,6 +97,7 @@ impl Output {
     /// - `send: { url, headers, body }` and `flow`: send it, then resume `flow` with the answer;
     /// - `done`: the result (absent: none), or `error: { name, message, status? }`;
     /// - `join`: the id of the flow whose result this operation shares;
+    /// - `lock` (with `flow`): take the refresh lock, then call `locked(flow, stored, now)`;
     /// - `store`: the text to store under the session's key, or `null` to remove it;
     /// - `redirect`: likewise for this tab's redirect sign-in record (session storage);
     /// - `navigate`: the URL the browser goes to after the step;
@@ -135,6 +142,7 @@ impl Output {
             }
             Next::Fail(e) => o.obj("error", error_json(e)).to_string(),
             Next::Join(flow) => o.num("join", u64::from(*flow)).to_string(),
+            Next::Lock { flow } => o.num("flow", u64::from(*flow)).bool("lock", true).to_string(),
             Next::Done(_) => o.to_string(),
         };
         // The result is already JSON text: spliced in as the last member, not re-encoded.
@@ -174,6 +182,7 @@ mod tests {
             r#"{"done":{"step":"DONE"}}"#
         );
         assert_eq!(out(Next::Join(3)).to_json(), r#"{"join":3}"#);
+        assert_eq!(out(Next::Lock { flow: 4 }).to_json(), r#"{"flow":4,"lock":true}"#);
         let send = out(Next::Send {
             flow: 7,
             request: HttpRequest {

@@ -6,41 +6,131 @@ use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::oauth;
 use crate::core::user_pool::{self as up, AuthOutcome};
 
-use super::{
-    not_signed_in, tokens, Answer, AuthEvent, InFlight, Next, Session, TokenSet, REFRESH_MARGIN_MS,
-};
+use super::{not_signed_in, tokens, Answer, AuthEvent, HttpRequest, InFlight, Next, Session, TokenSet};
+
+fn cleared_during_refresh() -> Error {
+    Error::new(ErrorCode::NotSignedIn, "the session was cleared during the refresh")
+}
 
 impl Session {
-    /// The tokens as `{ idToken, accessToken, expiresAt }`, refreshed first when they expire
-    /// within [`REFRESH_MARGIN_MS`] (or always with `force`). `NotSignedIn` without a session.
+    /// The refresh margin: tokens that expire within it are refreshed (`refreshMargin`).
+    fn margin_ms(&self) -> i64 {
+        self.cfg.refresh_margin_secs as i64 * 1000
+    }
+
+    /// The tokens as `{ idToken, accessToken, expiresAt }`, refreshed first when they are due
+    /// (see `TokenSet::refresh_due`; always with `force`). `NotSignedIn` without a session.
+    ///
+    /// A refresh first takes the refresh lock (`Next::Lock`; one tab of the origin at a time),
+    /// then goes on in [`Session::on_locked`]; calls meanwhile join it.
     pub(super) fn get_tokens(&mut self, force: bool) -> Result<Next> {
         let current = self.tokens.as_ref().ok_or_else(not_signed_in)?;
-        if !force && self.now_ms.saturating_add(REFRESH_MARGIN_MS) < current.expires_at_ms {
+        if !force && !current.refresh_due(self.now_ms, self.margin_ms()) {
             return Ok(Next::Done(current.to_app_json()));
         }
         if let Some(flow) = self.refreshing {
             return Ok(Next::Join(flow));
         }
-        let current = current.clone();
-        let refresh_token = current.refresh_token.as_deref().ok_or_else(not_signed_in)?;
-        let request = if current.hosted_ui {
-            Err(self.token_request(oauth::refresh_grant_form(&self.cfg.client_id, refresh_token))?)
-        } else if self.cfg.refresh_token_rotation {
-            Ok(up::get_tokens_from_refresh_token(&self.cfg, refresh_token))
-        } else {
-            Ok(up::initiate_refresh(&self.cfg, refresh_token, &current.username))
-        };
-        let state = InFlight::Refresh {
-            current,
+        let state = InFlight::AwaitLock {
+            started_with: current.clone(),
             force,
             generation: self.generation,
         };
-        let next = match request {
-            Ok(call) => self.send(state, call),
-            Err(token_endpoint) => self.send_request(state, token_endpoint),
+        let flow = self.register(state);
+        self.refreshing = Some(flow);
+        Ok(Next::Lock { flow })
+    }
+
+    /// The refresh lock is held and `stored` is what the session's storage entry holds now.
+    /// When another tab refreshed while this one waited (the stored tokens are not those this
+    /// refresh started from), they are adopted — a second use of a rotated refresh token would
+    /// sign the user out — and are the result if fresh. Otherwise the refresh is sent.
+    pub(super) fn on_locked(
+        &mut self,
+        flow: u32,
+        started_with: TokenSet,
+        force: bool,
+        generation: u64,
+        stored: Option<&str>,
+    ) -> Next {
+        if self.generation != generation {
+            self.refreshing = None;
+            return Next::Fail(cleared_during_refresh());
+        }
+        let newer = stored
+            .and_then(|text| TokenSet::from_storage_json(&self.cfg, text).ok())
+            .filter(|t| *t != started_with);
+        if let Some(t) = newer {
+            let fresh = !t.refresh_due(self.now_ms, self.margin_ms());
+            let app = t.to_app_json();
+            // Already followed when the other tab's write arrived as a storage event.
+            if self.tokens.as_ref() != Some(&t) {
+                self.tokens = Some(t);
+                self.emit(AuthEvent::TokenRefreshed, None);
+            }
+            if fresh {
+                self.refreshing = None;
+                return Next::Done(app);
+            }
+        }
+        match self.refresh_request() {
+            Ok((current, request)) => {
+                // Calls that joined this refresh go on joining it under its first id.
+                let state = InFlight::Refresh {
+                    current,
+                    force,
+                    generation,
+                    join: flow,
+                };
+                self.send_request(state, request)
+            }
+            Err(e) => {
+                self.refreshing = None;
+                Next::Fail(e)
+            }
+        }
+    }
+
+    /// The refresh request for the session's tokens: the hosted UI's token endpoint for a session
+    /// that signed in there, else `GetTokensFromRefreshToken` (rotating clients) or
+    /// `InitiateAuth` `REFRESH_TOKEN_AUTH`; with the tokens it refreshes.
+    fn refresh_request(&self) -> Result<(TokenSet, HttpRequest)> {
+        let current = self.tokens.clone().ok_or_else(not_signed_in)?;
+        let refresh_token = current.refresh_token.as_deref().ok_or_else(not_signed_in)?;
+        let request = if current.hosted_ui {
+            self.token_request(oauth::refresh_grant_form(&self.cfg.client_id, refresh_token))?
+        } else if self.cfg.refresh_token_rotation {
+            self.api_request(up::get_tokens_from_refresh_token(&self.cfg, refresh_token))
+        } else {
+            self.api_request(up::initiate_refresh(&self.cfg, refresh_token, &current.username))
         };
-        self.refreshing = Some(self.last_flow);
-        Ok(next)
+        Ok((current, request))
+    }
+
+    /// Another tab changed the session's storage entry: `None` (removed) signs this tab out,
+    /// a session where there was none signs it in, other tokens of the same user are a refresh.
+    /// Stored text that does not check out is ignored.
+    pub(super) fn follow_storage(&mut self, stored: Option<&str>) {
+        let Some(text) = stored else {
+            if self.tokens.is_some() {
+                self.generation = self.generation.wrapping_add(1);
+                self.open = None;
+                self.tokens = None;
+                self.emit(AuthEvent::SignedOut, None);
+            }
+            return;
+        };
+        let Ok(t) = TokenSet::from_storage_json(&self.cfg, text) else {
+            return;
+        };
+        let event = match &self.tokens {
+            Some(current) if *current == t => return,
+            Some(current) if current.sub() == t.sub() => AuthEvent::TokenRefreshed,
+            _ => AuthEvent::SignedIn,
+        };
+        self.open = None;
+        self.tokens = Some(t);
+        self.emit(event, None);
     }
 
     /// The refresh's answer (from the user-pool API, or the hosted UI's token endpoint for a
@@ -55,13 +145,14 @@ impl Session {
         current: TokenSet,
         force: bool,
         generation: u64,
+        join: u32,
         answer: Answer,
     ) -> Next {
+        if self.refreshing == Some(join) {
+            self.refreshing = None;
+        }
         if self.generation != generation {
-            return Next::Fail(Error::new(
-                ErrorCode::NotSignedIn,
-                "the session was cleared during the refresh",
-            ));
+            return Next::Fail(cleared_during_refresh());
         }
         let received = answer.and_then(|(status, body)| {
             let t = if current.hosted_ui {
@@ -101,6 +192,7 @@ impl Session {
                 if rejected {
                     self.emit(AuthEvent::SignedOut, None);
                 } else if !force && self.now_ms < current.expires_at_ms {
+                    // The tokens are still valid: the app keeps working and a later call retries.
                     return Next::Done(current.to_app_json());
                 }
                 Next::Fail(e)

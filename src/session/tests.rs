@@ -100,6 +100,8 @@ impl Env {
                 Next::Done(result) => return Ok(result),
                 Next::Fail(e) => return Err(e),
                 Next::Join(flow) => panic!("unexpected join of flow {flow}"),
+                // One tab: the lock is free; storage holds what this session stored.
+                Next::Lock { flow } => out = s.locked(flow, self.stored.as_deref(), self.now),
                 Next::Send { flow, request } => {
                     let (status, body) = self.serve(request);
                     out = s.resume(flow, status, &body, self.now);
@@ -518,7 +520,7 @@ fn fresh_tokens_need_no_request_and_near_expiry_refreshes_with_secret_hash() {
     let t = app_tokens(&env.run(&mut s, Op::GetTokens, None).unwrap());
     assert_eq!(env.sent.len(), 1);
     assert_eq!(t.get("expiresAt").and_then(Json::as_i64), Some(NOW + 3_600_000));
-    env.now = NOW + 3_600_000 - REFRESH_MARGIN_MS + 1;
+    env.now = NOW + 3_600_000 - 5 * 60 * 1000 + 1; // the default refreshMargin: 300 s
     env.answer("InitiateAuth", 200, &tokens_body(None, "sub-1"));
     let t = app_tokens(&env.run(&mut s, Op::GetTokens, None).unwrap());
     let b = env.body(1);
@@ -536,6 +538,30 @@ fn fresh_tokens_need_no_request_and_near_expiry_refreshes_with_secret_hash() {
     assert_eq!(stored_tokens(&env, &s).refresh_token.as_deref(), Some("rt-1"));
     assert!(t.get("expiresAt").and_then(Json::as_i64).unwrap() > NOW + 3_600_000);
     assert_eq!(env.events, ["tokenRefreshed"]);
+    env.done();
+}
+
+#[test]
+fn the_refresh_margin_is_at_most_half_the_tokens_lifetime() {
+    let mut env = Env::new();
+    // Five-minute tokens and the default five-minute margin: fresh when they arrive.
+    let short = tokens_body(Some("rt-1"), "sub-1").replace(r#""ExpiresIn":3600"#, r#""ExpiresIn":300"#);
+    env.answer("InitiateAuth", 200, &short);
+    let mut s = env.session("");
+    env.run(&mut s, Op::SignIn, Some(PASSWORD_SIGN_IN)).unwrap();
+    env.run(&mut s, Op::GetTokens, None).unwrap();
+    env.now += 149_000;
+    env.run(&mut s, Op::GetTokens, None).unwrap();
+    assert_eq!(env.sent.len(), 1, "no refresh in the first half of their life");
+    env.now += 2_000;
+    env.answer("InitiateAuth", 200, &short);
+    env.run(&mut s, Op::GetTokens, None).unwrap();
+    assert_eq!(env.sent.len(), 2, "a refresh in the second half");
+    // A configured margin shorter than that is used as is.
+    let mut s = env.session(r#","refreshMargin":10"#);
+    env.now += 150_000;
+    env.run(&mut s, Op::GetTokens, None).unwrap();
+    assert_eq!(env.sent.len(), 2);
     env.done();
 }
 
@@ -565,10 +591,9 @@ fn concurrent_refreshes_share_one_request() {
     env.answer("InitiateAuth", 200, &tokens_body(None, "sub-1"));
     let force = Some(r#"{"forceRefresh":true}"#);
     let a = s.start(Op::GetTokens, force, env.now);
-    let Next::Send { flow, .. } = &a.next else {
-        panic!("the first caller refreshes")
+    let Next::Lock { flow } = a.next else {
+        panic!("the first caller refreshes, under the refresh lock")
     };
-    let flow = *flow;
     // A second caller (forced or not) joins the refresh in flight instead of sending another.
     assert_eq!(s.start(Op::GetTokens, force, env.now).next, Next::Join(flow));
     env.now += 3_600_000;
@@ -675,7 +700,11 @@ fn a_refresh_finishing_after_sign_out_does_not_sign_back_in() {
     let mut s = env.signed_in("");
     env.answer("InitiateAuth", 200, &tokens_body(None, "sub-1"))
         .answer("RevokeToken", 200, "{}");
-    let refresh = s.start(Op::GetTokens, Some(r#"{"forceRefresh":true}"#), env.now);
+    let lock = s.start(Op::GetTokens, Some(r#"{"forceRefresh":true}"#), env.now);
+    let Next::Lock { flow } = lock.next else {
+        panic!("a refresh")
+    };
+    let refresh = s.locked(flow, env.stored.as_deref(), env.now);
     let Next::Send {
         flow: refresh_flow,
         request,
@@ -1053,4 +1082,100 @@ fn the_hosted_ui_needs_its_config() {
     let mut s = env.signed_in(OAUTH);
     let e = env.run(&mut s, Op::SignInWithRedirect, None).unwrap_err();
     assert_eq!(e.name(), "InvalidState");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tabs: the refresh lock and following the storage entry
+
+#[test]
+fn a_tab_that_waited_for_the_lock_adopts_the_refresh_another_tab_made() {
+    let mut env = Env::new();
+    let rotating = r#","refreshTokenRotation":true"#;
+    let mut a = env.signed_in(rotating);
+    let mut b = env.session(rotating);
+    assert!(b.is_signed_in(), "tab B loaded the stored session");
+    // Both tabs want fresh tokens; A asks for the lock first but gets it second.
+    let force = Some(r#"{"forceRefresh":true}"#);
+    let waiting = a.start(Op::GetTokens, force, env.now);
+    let Next::Lock { flow } = waiting.next else {
+        panic!("a lock")
+    };
+    env.answer("GetTokensFromRefreshToken", 200, &tokens_body(Some("rt-2"), "sub-1"));
+    let from_b = app_tokens(&env.run(&mut b, Op::GetTokens, force).unwrap());
+    assert_eq!(stored_tokens(&env, &b).refresh_token.as_deref(), Some("rt-2"));
+    env.events.clear();
+    // A holds the lock now: it adopts B's tokens instead of spending its rotated-away rt-1.
+    let out = a.locked(flow, env.stored.as_deref(), env.now);
+    env.apply(&out);
+    let Next::Done(from_a) = out.next else {
+        panic!("adopted, with no request: {:?}", out.next)
+    };
+    assert_eq!(app_tokens(&from_a).to_string(), from_b.to_string());
+    assert_eq!(env.sent.len(), 2, "one sign-in and one refresh, for both tabs");
+    assert_eq!(env.events, ["tokenRefreshed"]);
+    // Had B's write reached A first as a storage event, A would not announce it twice.
+    let waiting = a.start(Op::GetTokens, force, env.now);
+    let Next::Lock { flow } = waiting.next else {
+        panic!("a lock")
+    };
+    let mut b_again = env.session(rotating);
+    env.answer("GetTokensFromRefreshToken", 200, &tokens_body(Some("rt-2b"), "sub-1"));
+    env.run(&mut b_again, Op::GetTokens, force).unwrap();
+    let synced = a.sync(env.stored.as_deref(), env.now);
+    assert_eq!(synced.events.len(), 1);
+    let out = a.locked(flow, env.stored.as_deref(), env.now);
+    assert!(out.events.is_empty(), "{:?}", out.events);
+    assert!(matches!(out.next, Next::Done(_)));
+    // A's next refresh uses the latest rotated token.
+    env.answer("GetTokensFromRefreshToken", 200, &tokens_body(Some("rt-3"), "sub-1"));
+    env.run(&mut a, Op::GetTokens, force).unwrap();
+    assert_eq!(
+        env.body(3).get("RefreshToken").and_then(Json::as_str),
+        Some("rt-2b")
+    );
+    env.done();
+}
+
+#[test]
+fn a_tab_follows_sign_in_refresh_and_sign_out_made_in_another() {
+    let mut env = Env::new();
+    let mut watcher = env.session("");
+    let mut other = env.signed_in("");
+    // Signed in over there.
+    let out = watcher.sync(env.stored.as_deref(), env.now);
+    assert_eq!(out.events.iter().map(|(e, _)| e.name()).collect::<Vec<_>>(), ["signedIn"]);
+    assert!(watcher.is_signed_in());
+    assert_eq!(out.store, None, "following writes nothing back");
+    // The same entry again is no change.
+    assert!(watcher.sync(env.stored.as_deref(), env.now).events.is_empty());
+    // Refreshed over there: new tokens, same user.
+    env.answer("InitiateAuth", 200, &tokens_body(Some("rt-9"), "sub-1"));
+    env.run(&mut other, Op::GetTokens, Some(r#"{"forceRefresh":true}"#)).unwrap();
+    let out = watcher.sync(env.stored.as_deref(), env.now);
+    assert_eq!(out.events.iter().map(|(e, _)| e.name()).collect::<Vec<_>>(), ["tokenRefreshed"]);
+    // Something that does not check out is ignored.
+    assert!(watcher.sync(Some("{}"), env.now).events.is_empty());
+    assert!(watcher.is_signed_in());
+    // Signed out over there.
+    env.answer("RevokeToken", 200, "{}");
+    env.run(&mut other, Op::SignOut, None).unwrap();
+    let out = watcher.sync(env.stored.as_deref(), env.now);
+    assert_eq!(out.events.iter().map(|(e, _)| e.name()).collect::<Vec<_>>(), ["signedOut"]);
+    assert!(!watcher.is_signed_in());
+    assert_eq!(
+        env.run(&mut watcher, Op::GetTokens, None).unwrap_err().name(),
+        "NotSignedIn"
+    );
+    env.done();
+}
+
+#[test]
+fn a_lock_answer_for_the_wrong_flow_is_an_internal_error() {
+    let mut env = Env::new();
+    let mut s = env.signed_in("");
+    env.answer("InitiateAuth", 200, &tokens_body(None, "sub-1"));
+    let out = s.locked(99, None, env.now);
+    assert!(matches!(out.next, Next::Fail(e) if e.name() == "InternalError"));
+    env.run(&mut s, Op::GetTokens, Some(r#"{"forceRefresh":true}"#)).unwrap();
+    env.done();
 }

@@ -24,6 +24,8 @@ pub struct TokenSet {
     /// When the access token expires, in ms since the epoch by the *local* clock (receipt time
     /// plus `ExpiresIn`), so a wrong client clock does not cause refresh storms.
     pub expires_at_ms: i64,
+    /// The access token's lifetime as Cognito gave it (`ExpiresIn`), in ms.
+    pub lifetime_ms: i64,
     /// The user's `cognito:username`, which SECRET_HASH needs on refresh.
     pub username: String,
     /// Signed in through the hosted UI: refreshed at its token endpoint, and signed out at its
@@ -95,11 +97,20 @@ pub fn receive(
             .refresh_token
             .or_else(|| previous_refresh.map(str::to_string)),
         expires_at_ms: now_ms.saturating_add(lifetime_ms),
+        lifetime_ms,
         hosted_ui: false,
     })
 }
 
 impl TokenSet {
+    /// Whether the tokens should be refreshed at `now_ms`: they expire within `margin_ms`, or
+    /// within half their lifetime when that is shorter (so a margin as long as the tokens live
+    /// does not make every call a refresh).
+    pub fn refresh_due(&self, now_ms: i64, margin_ms: i64) -> bool {
+        let margin = margin_ms.min(self.lifetime_ms / 2);
+        now_ms.saturating_add(margin) >= self.expires_at_ms
+    }
+
     /// The JSON text kept in storage.
     pub fn to_storage_json(&self) -> String {
         JsonObject::new()
@@ -107,6 +118,7 @@ impl TokenSet {
             .str("accessToken", &self.access_token)
             .opt_str("refreshToken", self.refresh_token.as_deref())
             .value("expiresAt", Json::from(self.expires_at_ms))
+            .value("lifetime", Json::from(self.lifetime_ms))
             .str("username", &self.username)
             .bool("hostedUi", self.hosted_ui)
             .to_string()
@@ -124,6 +136,8 @@ impl TokenSet {
                 .get("expiresAt")
                 .and_then(Json::as_i64)
                 .ok_or_else(|| Error::response("stored session has no expiresAt"))?,
+            // Sessions stored before `lifetime` was kept: Cognito's default hour.
+            lifetime_ms: j.get("lifetime").and_then(Json::as_i64).unwrap_or(3_600_000),
             username: j.str_field("username")?.to_string(),
             hosted_ui: j.opt_bool_field("hostedUi")?.unwrap_or(false),
         };
@@ -364,6 +378,7 @@ pub(crate) mod tests {
             access_token: access,
             refresh_token: Some("r".into()),
             expires_at_ms: 5,
+            lifetime_ms: 3_600_000,
             username: "u".into(),
             hosted_ui: false,
         };
