@@ -21,8 +21,9 @@ size: build
 test: setup
 	@scripts/test.sh
 
-## fuzz: the differential property tests against their oracle crates (serde_json, base64,
-##       num-bigint), each target for FUZZ_SECONDS (default 60); `make test` runs them briefly
+## fuzz: the differential tests against their oracle crates (serde_json, base64, num-bigint):
+##       each proptest target for FUZZ_SECONDS (default 60), then the libFuzzer targets in fuzz/
+##       when nightly and cargo-fuzz are installed; `make test` runs the proptest ones briefly
 fuzz:
 	@scripts/fuzz.sh
 

@@ -1,5 +1,6 @@
 //! Shared by the differential property tests (`tests/differential_*.rs`): the runner that gives
-//! every property its case count or time budget, and the `serde_json` oracle for JSON text.
+//! every property its case count or time budget, and (in `oracle.rs`, shared with the libFuzzer
+//! targets in `fuzz/`) the oracles and the agreement checks.
 //!
 //! - `cargo test` (the "fuzz smoke" of `make test`): each property runs its small default case
 //!   count, or `PROPTEST_CASES`, from a fixed seed, so the run is fast and reproducible.
@@ -18,6 +19,15 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use proptest::strategy::Strategy;
 use proptest::test_runner::{Config, RngSeed, TestCaseError, TestError, TestRunner};
+
+mod oracle;
+#[allow(unused_imports)]
+pub use oracle::*;
+
+/// An agreement check's verdict as a proptest case result.
+pub fn case(verdict: Result<(), String>) -> Result<(), TestCaseError> {
+    verdict.map_err(TestCaseError::fail)
+}
 
 fn env_u64(name: &str) -> Option<u64> {
     std::env::var(name).ok().and_then(|v| v.trim().parse().ok())
@@ -113,117 +123,4 @@ fn run_batch<S>(
         ),
         Err(TestError::Abort(why)) => panic!("{name}: aborted (seed {seed}): {why}"),
     }
-}
-
-// ---------------------------------------------------------------------------------------------
-// JSON: an exact tree of a document (duplicate members and number literals kept), read with
-// serde_json.
-
-/// A JSON document as written: members in order (duplicates kept), numbers as their literal.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Tree {
-    Null,
-    Bool(bool),
-    Num(String),
-    Str(String),
-    Arr(Vec<Tree>),
-    Obj(Vec<(String, Tree)>),
-}
-
-impl Tree {
-    /// The last member named `key` (what `serde_json::Map` keeps for a duplicated name).
-    pub fn get(&self, key: &str) -> Option<&Tree> {
-        match self {
-            Tree::Obj(m) => m.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
-            _ => None,
-        }
-    }
-
-    /// Nesting depth: 0 for a scalar, 1 for `[]`.
-    pub fn depth(&self) -> usize {
-        match self {
-            Tree::Arr(items) => 1 + items.iter().map(Tree::depth).max().unwrap_or(0),
-            Tree::Obj(m) => 1 + m.iter().map(|(_, v)| v.depth()).max().unwrap_or(0),
-            _ => 0,
-        }
-    }
-}
-
-/// The SDK's value as a [`Tree`].
-pub fn sdk_tree(v: &cognito_wasm::core::json::Json) -> Tree {
-    use cognito_wasm::core::json::Json;
-    match v {
-        Json::Null => Tree::Null,
-        Json::Bool(b) => Tree::Bool(*b),
-        Json::Number(n) => Tree::Num(n.clone()),
-        Json::String(s) => Tree::Str(s.clone()),
-        Json::Array(items) => Tree::Arr(items.iter().map(sdk_tree).collect()),
-        Json::Object(m) => Tree::Obj(m.iter().map(|(k, v)| (k.clone(), sdk_tree(v))).collect()),
-    }
-}
-
-/// `text` read by serde_json into a [`Tree`], or serde_json's error.
-///
-/// The document is read as a `RawValue` (serde_json's full RFC 8259 scan, numbers kept as
-/// text, no depth limit), then each container level from its raw text: objects member by
-/// member in order, strings and keys decoded by serde_json (escapes, surrogates), numbers as
-/// the exact literal serde_json scanned.
-pub fn oracle_parse(text: &str) -> Result<Tree, String> {
-    let raw: &serde_json::value::RawValue =
-        serde_json::from_str(text).map_err(|e| e.to_string())?;
-    tree(raw)
-}
-
-fn tree(raw: &serde_json::value::RawValue) -> Result<Tree, String> {
-    let t = raw.get();
-    let e = |e: serde_json::Error| e.to_string();
-    Ok(match t.as_bytes().first() {
-        Some(b'{') => {
-            let m: Members<'_> = serde_json::from_str(t).map_err(e)?;
-            Tree::Obj(
-                m.0.into_iter()
-                    .map(|(k, v)| Ok((k, tree(v)?)))
-                    .collect::<Result<_, String>>()?,
-            )
-        }
-        Some(b'[') => {
-            let items: Vec<&serde_json::value::RawValue> = serde_json::from_str(t).map_err(e)?;
-            Tree::Arr(items.into_iter().map(tree).collect::<Result<_, String>>()?)
-        }
-        Some(b'"') => Tree::Str(serde_json::from_str(t).map_err(e)?),
-        Some(b't' | b'f') => Tree::Bool(serde_json::from_str(t).map_err(e)?),
-        Some(b'n') => Tree::Null,
-        _ => Tree::Num(t.to_owned()),
-    })
-}
-
-/// An object's members in document order, duplicates kept, values left raw.
-struct Members<'a>(Vec<(String, &'a serde_json::value::RawValue)>);
-
-impl<'de> serde::Deserialize<'de> for Members<'de> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = Members<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut a: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut out = Vec::new();
-                while let Some(kv) = a.next_entry::<String, &'de serde_json::value::RawValue>()? {
-                    out.push(kv);
-                }
-                Ok(Members(out))
-            }
-        }
-        d.deserialize_map(V)
-    }
-}
-
-/// JSON text for `s` with serde_json's writer (the oracle's spelling).
-pub fn oracle_string(s: &str) -> String {
-    serde_json::to_string(s).unwrap()
 }
