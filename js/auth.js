@@ -243,6 +243,7 @@ export class CognitoAuth {
       if (!send) return action.done;
       let status = 0;
       let body;
+      let date;
       try {
         const res = await fetch(send.url, {
           method: 'POST',
@@ -253,11 +254,13 @@ export class CognitoAuth {
         });
         body = await res.text();
         status = res.status;
+        // The servers' clock, where CORS lets us read it (Cognito's JSON APIs expose it).
+        date = res.headers.get('date') ?? undefined;
       } catch (e) {
         body = 'request to ' + send.url + ' failed: ' + (e instanceof Error ? e.message : String(e));
       }
       try {
-        action = JSON.parse(this.#w.resume(action.flow, status, body, Date.now()));
+        action = JSON.parse(this.#w.resume(action.flow, status, body, date, Date.now()));
       } catch (e) {
         throw fix(e);
       }

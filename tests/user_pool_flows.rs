@@ -1135,3 +1135,32 @@ async fn sign_out_clears_the_session_even_when_cognito_is_unreachable() {
     assert_eq!(prop(&e, "status").as_f64(), Some(500.0));
     assert!(!a.is_signed_in());
 }
+
+/// The device clock and the servers' disagree by ten minutes either way (the emulator's clock
+/// is skewed; the page's is not): SRP sign-in still works (its TIMESTAMP follows the `Date`
+/// header Cognito's API exposes to the page), and so does a refresh.
+#[wasm_bindgen_test]
+async fn a_clock_ten_minutes_off_either_way_still_signs_in_and_refreshes() {
+    let username = make_user(POOL, "").await;
+    let mut outcomes = Vec::new();
+    for skew in [600, -600] {
+        admin("POST", "/__admin/clock", &format!(r#"{{"skew_seconds":{skew}}}"#)).await;
+        let a = auth();
+        let signed_in = match wait(a.sign_in(sign_in_args(&username, PASSWORD))).await {
+            Ok(step) => text(&step),
+            Err(e) => format!("{}: {}", prop_str(&e, "name"), prop_str(&e, "message")),
+        };
+        let refreshed = match wait(a.get_tokens(js(r#"{"forceRefresh":true}"#))).await {
+            Ok(t) => prop_str(&t, "idToken").split('.').count().to_string(),
+            Err(e) => format!("{}: {}", prop_str(&e, "name"), prop_str(&e, "message")),
+        };
+        let _ = wait(a.sign_out(JsValue::UNDEFINED)).await;
+        outcomes.push((skew, signed_in, refreshed));
+    }
+    // Back to the emulator's own clock before any assertion can stop this test.
+    admin("POST", "/__admin/clock", r#"{"skew_seconds":0}"#).await;
+    for (skew, signed_in, refreshed) in outcomes {
+        assert_eq!(signed_in, r#"{"step":"DONE"}"#, "skew {skew} s");
+        assert_eq!(refreshed, "3", "skew {skew} s: a refresh gives a JWT");
+    }
+}

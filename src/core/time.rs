@@ -116,9 +116,90 @@ pub fn push_num(s: &mut String, mut v: u64, width: usize) {
     }
 }
 
+const MONTHS: &[u8; 36] = b"JanFebMarAprMayJunJulAugSepOctNovDec";
+
+/// Days from 1970-01-01 to the civil date (Howard Hinnant's days-from-civil algorithm).
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = year - i64::from(month <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Reads an HTTP `Date` header in IMF-fixdate form (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110
+/// §5.6.7, what servers send) as ms since the Unix epoch; `None` for anything else.
+pub fn parse_http_date(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    if b.len() != 29 || b.get(3) != Some(&b',') || b.get(25..) != Some(b" GMT".as_slice()) {
+        return None;
+    }
+    let num = |range: ::core::ops::Range<usize>| -> Option<u32> {
+        let digits = b.get(range)?;
+        digits.iter().try_fold(0u32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    let month_name = b.get(8..11)?;
+    let month = MONTHS.chunks(3).position(|m| m == month_name)? as u32 + 1;
+    let (day, year) = (num(5..7)?, num(12..16)?);
+    let (hour, minute, second) = (num(17..19)?, num(20..22)?, num(23..25)?);
+    if b[7] != b' ' || b[11] != b' ' || b[16] != b' ' || b[19] != b':' || b[22] != b':' {
+        return None;
+    }
+    if day == 0 || day > 31 || hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    let days = days_from_civil(i64::from(year), month, day);
+    let secs = days * 86_400 + i64::from(hour * 3600 + minute * 60 + second);
+    Some(secs * 1000)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// IMF-fixdate, written independently of the parser (for round trips).
+    fn http_date(ms: i64) -> String {
+        const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+        let t = UtcDateTime::from_unix_ms(ms);
+        let month = &std::str::from_utf8(MONTHS).unwrap()[(t.month as usize - 1) * 3..][..3];
+        format!(
+            "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
+            DAYS[t.weekday as usize], t.day, month, t.year, t.hour, t.minute, t.second
+        )
+    }
+
+    #[test]
+    fn http_dates() {
+        assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), Some(784_111_777_000));
+        assert_eq!(parse_http_date("Sun, 29 Nov 2026 16:03:00 GMT"), Some(1_795_968_180_000));
+        for ms in [0i64, 951_782_400_000, 1_700_000_000_000, 4_102_444_799_000] {
+            assert_eq!(parse_http_date(&http_date(ms)), Some(ms), "{}", http_date(ms));
+        }
+        let mut x = 12345u64;
+        for _ in 0..2000 {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let ms = (x >> 24) as i64 % 4_102_444_800_000 / 1000 * 1000;
+            assert_eq!(parse_http_date(&http_date(ms)), Some(ms));
+        }
+        for bad in [
+            "",
+            "Sun, 06 Nov 1994 08:49:37 UTC",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1994",
+            "Sun, 06 Foo 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 25:49:37 GMT",
+            "Sun, 6 Nov 1994 08:49:37 GMT ",
+            "Sun, 06 Nov 1994 08:49:3x GMT",
+            "Sun, 00 Nov 1994 08:49:37 GMT",
+            "Sün, 06 Nov 1994 08:49:37 GMT",
+        ] {
+            assert_eq!(parse_http_date(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn formats() {

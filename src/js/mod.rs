@@ -52,9 +52,10 @@ impl WasmSession {
         }
     }
 
-    /// Hands flow `flow` the answer to its request (`status` 0: none arrived, `body` says why).
-    pub fn resume(&mut self, flow: u32, status: u16, body: &str, now: f64) -> String {
-        self.0.resume(flow, status, body, now as i64).to_json()
+    /// Hands flow `flow` the answer to its request (`status` 0: none arrived, `body` says why;
+    /// `date`: its `Date` header where readable).
+    pub fn resume(&mut self, flow: u32, status: u16, body: &str, date: Option<String>, now: f64) -> String {
+        self.0.resume(flow, status, body, date.as_deref(), now as i64).to_json()
     }
 
     /// Hands flow `flow` what the session's storage entry holds (`undefined`: nothing) once the

@@ -31,6 +31,7 @@ use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::Json;
 use crate::core::pkce::Nonce;
 use crate::core::srp::SrpClient;
+use crate::core::time::parse_http_date;
 use crate::core::user_pool::{self as up, ApiCall, Challenge, MfaType};
 
 pub use events::AuthEvent;
@@ -132,11 +133,13 @@ enum InFlight {
         password: String,
     },
     /// A call whose answer is tokens or a challenge: `InitiateAuth` `USER_PASSWORD_AUTH`, the
-    /// answer to `PASSWORD_VERIFIER`, or (with `answering`) the answer to an open challenge,
-    /// which is reopened if the answer is refused in a way the user can retry.
+    /// answer to `PASSWORD_VERIFIER` (`timestamped`: it carries the SRP `TIMESTAMP`), or (with
+    /// `answering`) the answer to an open challenge, which is reopened if the answer is refused
+    /// in a way the user can retry.
     Authenticate {
         user: String,
         answering: Option<OpenChallenge>,
+        timestamped: bool,
     },
     /// `AssociateSoftwareToken` for an `MFA_SETUP` challenge: the answer is the TOTP secret.
     MfaSetupSecret {
@@ -202,6 +205,9 @@ pub struct Session {
     generation: u64,
     /// The clock of the current step (ms since the Unix epoch).
     now_ms: i64,
+    /// The servers' clock minus this device's, from the last `Date` header read (0 until one
+    /// is): what the SRP `TIMESTAMP` is corrected by.
+    clock_offset_ms: Option<i64>,
     store: Option<StoreWrite>,
     redirect: Option<StoreWrite>,
     navigate: Option<String>,
@@ -228,6 +234,7 @@ impl Session {
             refreshing: None,
             generation: 0,
             now_ms: 0,
+            clock_offset_ms: None,
             store: None,
             redirect: None,
             navigate: None,
@@ -306,8 +313,21 @@ impl Session {
     /// Hands the answer to the request of `flow` to the session at `now_ms`: its HTTP `status`
     /// and body, or `status` 0 when no HTTP answer arrived (offline, refused connection, CORS),
     /// with the driver's message as `body` (it names the URL; it becomes the `NetworkError`).
-    pub fn resume(&mut self, flow: u32, status: u16, body: &str, now_ms: i64) -> Output {
+    /// `date` is the answer's `Date` header where the driver could read it: the servers' clock,
+    /// which corrects the SRP `TIMESTAMP` of a device whose clock is wrong.
+    pub fn resume(
+        &mut self,
+        flow: u32,
+        status: u16,
+        body: &str,
+        date: Option<&str>,
+        now_ms: i64,
+    ) -> Output {
         self.now_ms = now_ms;
+        if let Some(server_ms) = date.and_then(parse_http_date) {
+            // `Date` has whole seconds: the server's instant lies in the second after it.
+            self.clock_offset_ms = Some(server_ms + 500 - now_ms);
+        }
         let next = match self.take_in_flight(flow) {
             None => Next::Fail(Error::internal("no request is waiting for that answer")),
             Some(state) => {
@@ -353,9 +373,14 @@ impl Session {
                 let r = self.on_srp_initiated(&srp, &user, &password, api(answer));
                 self.step_result(r, &user, None)
             }
-            InFlight::Authenticate { user, answering } => {
+            InFlight::Authenticate {
+                user,
+                answering,
+                timestamped,
+            } => {
                 let r =
                     api(answer).and_then(|json| self.on_auth_answer(&json, &user, answering.clone()));
+                let r = if timestamped { r.map_err(|e| self.clock_hint(e)) } else { r };
                 self.step_result(r, &user, answering)
             }
             InFlight::MfaSetupSecret {
@@ -438,6 +463,11 @@ impl Session {
 
     fn emit(&mut self, event: AuthEvent, error: Option<Error>) {
         self.events.push((event, error));
+    }
+
+    /// The servers' time now: this step's clock corrected by the last offset measured.
+    fn server_now_ms(&self) -> i64 {
+        self.now_ms.saturating_add(self.clock_offset_ms.unwrap_or(0))
     }
 
     /// Keeps `set` as the session's tokens and stores it.

@@ -28,6 +28,7 @@ impl Session {
                 let state = InFlight::Authenticate {
                     user: a.username,
                     answering: None,
+                    timestamped: false,
                 };
                 self.send(state, call)
             }
@@ -46,7 +47,8 @@ impl Session {
     }
 
     /// The answer to `InitiateAuth` `USER_SRP_AUTH`: SRP's `PASSWORD_VERIFIER` challenge is
-    /// answered with the password claim, timestamped by the step's clock.
+    /// answered with the password claim, timestamped by the servers' clock (this device's,
+    /// corrected by the offset the answer's `Date` gave).
     pub(super) fn on_srp_initiated(
         &mut self,
         srp: &SrpClient,
@@ -60,7 +62,7 @@ impl Session {
         };
         let user_id = ch.username(user);
         let secret_block = ch.required("SECRET_BLOCK")?;
-        let timestamp = UtcDateTime::from_unix_ms(self.now_ms).cognito_timestamp();
+        let timestamp = UtcDateTime::from_unix_ms(self.server_now_ms()).cognito_timestamp();
         let claim = srp.password_claim(
             self.cfg.pool_name(),
             user_id,
@@ -84,6 +86,7 @@ impl Session {
         let state = InFlight::Authenticate {
             user: user.to_string(),
             answering: None,
+            timestamped: true,
         };
         Ok(self.send(state, call))
     }
@@ -236,6 +239,7 @@ impl Session {
         let state = InFlight::Authenticate {
             user: open.typed_user.clone(),
             answering: Some(open.clone()),
+            timestamped: false,
         };
         Ok((state, call))
     }
@@ -247,6 +251,7 @@ impl Session {
         let state = InFlight::Authenticate {
             user: open.typed_user.clone(),
             answering: Some(open.clone()),
+            timestamped: false,
         };
         Ok(self.send(state, call))
     }
@@ -257,6 +262,18 @@ impl Session {
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
         up::respond_to_challenge(&self.cfg, &open.challenge, session, &open.challenge_user, &refs)
+    }
+
+    /// A refusal of the SRP answer when no server time was readable to correct its
+    /// `TIMESTAMP` with: the message says the device clock may be the cause.
+    pub(super) fn clock_hint(&self, mut e: Error) -> Error {
+        if self.clock_offset_ms.is_none() && e.name() == "NotAuthorizedException" {
+            e.message.push_str(
+                " (if the password is right, this device's clock may be wrong: Cognito refuses \
+                 a sign-in timestamped more than a few minutes off)",
+            );
+        }
+        e
     }
 
     /// The outcome of a sign-in step. Without `answering` (a `signIn`), the refusals that are

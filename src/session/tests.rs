@@ -22,6 +22,8 @@ struct Env {
     pending_redirect: Option<String>,
     /// Where the browser was sent.
     navigated: Vec<String>,
+    /// The `Date` header of every answer (`None`: unreadable).
+    server_date: Option<String>,
     events: Vec<&'static str>,
 }
 
@@ -34,6 +36,7 @@ impl Env {
             stored: None,
             pending_redirect: None,
             navigated: Vec::new(),
+            server_date: None,
             events: Vec::new(),
         }
     }
@@ -104,7 +107,8 @@ impl Env {
                 Next::Lock { flow } => out = s.locked(flow, self.stored.as_deref(), self.now),
                 Next::Send { flow, request } => {
                     let (status, body) = self.serve(request);
-                    out = s.resume(flow, status, &body, self.now);
+                    let date = self.server_date.clone();
+                    out = s.resume(flow, status, &body, date.as_deref(), self.now);
                 }
             }
         }
@@ -715,7 +719,7 @@ fn a_refresh_finishing_after_sign_out_does_not_sign_back_in() {
     let (status, body) = env.serve(request);
     // The user signs out while the refresh's answer is on its way.
     assert_eq!(env.run(&mut s, Op::SignOut, None).unwrap(), "");
-    let late = s.resume(refresh_flow, status, &body, env.now);
+    let late = s.resume(refresh_flow, status, &body, None, env.now);
     env.apply(&late);
     assert_eq!(
         late.next,
@@ -733,7 +737,7 @@ fn a_refresh_finishing_after_sign_out_does_not_sign_back_in() {
 fn an_answer_for_no_flow_is_an_internal_error() {
     let mut env = Env::new();
     let mut s = env.session("");
-    let out = s.resume(42, 200, "{}", NOW);
+    let out = s.resume(42, 200, "{}", None, NOW);
     assert!(matches!(out.next, Next::Fail(e) if e.name() == "InternalError"));
 }
 
@@ -872,6 +876,38 @@ fn account_calls() {
     );
     env.answer("RevokeToken", 200, "{}");
     assert_eq!(env.run(&mut s, Op::SignOut, None).unwrap(), "");
+    env.done();
+}
+
+#[test]
+fn the_srp_timestamp_follows_the_servers_clock_where_its_date_is_readable() {
+    let challenge = r#"{"ChallengeName":"PASSWORD_VERIFIER","ChallengeParameters":{"USER_ID_FOR_SRP":"alice-id","SALT":"8e1c","SRP_B":"5a3f9e","SECRET_BLOCK":"c2VjcmV0"}}"#;
+    let srp = Some(r#"{"username":"alice","password":"pw"}"#);
+    for (date, timestamp) in [
+        // The device is 10 minutes behind the servers, then 10 minutes ahead.
+        ("Tue, 14 Nov 2023 22:23:20 GMT", "Tue Nov 14 22:23:20 UTC 2023"),
+        ("Tue, 14 Nov 2023 22:03:20 GMT", "Tue Nov 14 22:03:20 UTC 2023"),
+    ] {
+        let mut env = Env::new();
+        env.server_date = Some(date.into());
+        env.answer("InitiateAuth", 200, challenge)
+            .answer("RespondToAuthChallenge", 200, &tokens_body(Some("rt"), "sub-1"));
+        let mut s = env.session("");
+        env.run(&mut s, Op::SignIn, srp).unwrap();
+        let r = env.body(1);
+        let r = r.get("ChallengeResponses").unwrap();
+        assert_eq!(r.get("TIMESTAMP").and_then(Json::as_str), Some(timestamp));
+    }
+    // Without a readable Date, a refusal says the clock may be the cause.
+    let mut env = Env::new();
+    env.answer("InitiateAuth", 200, challenge).answer(
+        "RespondToAuthChallenge",
+        400,
+        r#"{"__type":"NotAuthorizedException","message":"Incorrect username or password."}"#,
+    );
+    let mut s = env.session("");
+    let e = env.run(&mut s, Op::SignIn, srp).unwrap_err();
+    assert!(e.message.starts_with("Incorrect username or password. (if the password is right, this device's clock may be wrong"), "{}", e.message);
     env.done();
 }
 
