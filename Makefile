@@ -4,7 +4,8 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 
 .PHONY: setup build size test demo bench-srp emulator fuzz
 
-## setup: install what is missing (Chromium, wasm32 target, wasm-bindgen CLI, npm dev tools)
+## setup: install what is missing (Chromium, Firefox ESR + geckodriver, WebKitGTK's driver + Xvfb,
+## wasm32 target, wasm-bindgen CLI, npm dev tools)
 setup:
 	@scripts/bootstrap.sh
 
@@ -17,7 +18,8 @@ build: setup
 size: build
 	@node scripts/size.mjs
 
-## test: every test layer (native core + vectors + emulator, wasm in headless Chromium, Node)
+## test: every test layer (native core + vectors + emulator; wasm in Chromium, Firefox and WebKit;
+## the package's size; Node and Playwright against the emulator)
 test: setup
 	@scripts/test.sh
 

@@ -26,8 +26,16 @@ export function bind(factory) {
 }
 
 /** An SDK error: `name` and `code` are the stable error name; `status` when a service answered. */
+export class CognitoError extends Error {}
+
+/** Whether `e` is an error of the SDK. */
+export function isCognitoError(e) {
+  return e instanceof CognitoError;
+}
+
+/** A `CognitoError` named `name`. */
 export function named(name, message, cause) {
-  const e = new Error(message, cause === undefined ? undefined : { cause });
+  const e = new CognitoError(message, cause === undefined ? undefined : { cause });
   e.name = name;
   e.code = name;
   return e;

@@ -1,10 +1,19 @@
 // Type declarations for cognito-wasm's npm entry (index.js). No `any` in the public surface.
 
 /** What `init()` can load instead of the bundled `cognito_wasm_bg.wasm`. */
-export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
+// Written structurally, so the declarations compile with or without the DOM lib (a Node-only
+// TypeScript project has no `RequestInfo`, `BufferSource` or `WebAssembly`).
+export type InitInput =
+  | string
+  | { readonly href: string }
+  | ArrayBuffer
+  | ArrayBufferView
+  | { arrayBuffer(): Promise<ArrayBuffer> }
+  | { readonly [Symbol.toStringTag]: 'WebAssembly.Module' };
 
 /**
- * Loads the WebAssembly module; call (and await) once before `new CognitoAuth(config)`.
+ * Loads the WebAssembly module; call (and await) once before `new CognitoAuth(config)`. Rejects
+ * with a `WasmLoadError` that says what went wrong (e.g. a dev server answering with a web page).
  * Works in browsers, bundlers (Vite, webpack) and Node 20+. Later calls return the same promise.
  */
 export default function init(input?: InitInput | Promise<InitInput>): Promise<void>;
@@ -350,7 +359,8 @@ export type SdkErrorName =
   | 'OAuthStateMismatch'
   | 'AbortError'
   | 'StorageError'
-  | 'InternalError';
+  | 'InternalError'
+  | 'WasmLoadError';
 
 /** Common Cognito error types (any other `__type` Cognito sends is passed through as is). */
 export type CognitoServiceErrorName =
@@ -388,17 +398,27 @@ export type OAuthErrorName =
   | 'OAuthTemporarilyUnavailable'
   | 'OAuthError';
 
+/** Every name a `CognitoError` can have (any other Cognito `__type` is passed through as is). */
+export type CognitoErrorName = SdkErrorName | CognitoServiceErrorName | OAuthErrorName;
+
 /**
  * Every error the SDK rejects or throws with: `name` and `code` are the same string — an SDK
  * error name, Cognito's `__type` (e.g. `NotAuthorizedException`) with Cognito's message, or an
  * OAuth error of the hosted UI.
  */
-export interface CognitoError extends Error {
-  name: SdkErrorName | CognitoServiceErrorName | OAuthErrorName | (string & {});
-  code: SdkErrorName | CognitoServiceErrorName | OAuthErrorName | (string & {});
+export declare class CognitoError extends Error {
+  private constructor();
+  name: CognitoErrorName | (string & {});
+  code: CognitoErrorName | (string & {});
   /** The HTTP status, when a service answered. */
   status?: number;
 }
+
+/**
+ * Whether `e` is an error of the SDK (a `CognitoError`), narrowing it in a `catch`:
+ * `catch (e) { if (isCognitoError(e) && e.code === 'NotAuthorizedException') … }`.
+ */
+export function isCognitoError(e: unknown): e is CognitoError;
 
 // ---------------------------------------------------------------------------------------------
 // The client

@@ -5,11 +5,24 @@
 // with node:fs), then hands the wasm session class to the driver (./auth.js). Importing this
 // module does no work.
 import wasmInit, { WasmSession } from './cognito_wasm.js';
-import { bind, fix } from './auth.js';
+import { bind, named } from './auth.js';
 
-export { CognitoAuth } from './auth.js';
+export { CognitoAuth, CognitoError, isCognitoError } from './auth.js';
 
 let ready = null;
+
+/** Why the .wasm did not load, as a `WasmLoadError` that says what to do. */
+function loadError(e) {
+  const why = e instanceof Error ? e.message : String(e);
+  // `<!do` (3c 21 64 6f) where the wasm magic word should be: a web page came back.
+  const html = /found 3c 21|found 3c 68|magic word/i.test(why) && /3c/.test(why);
+  const hint = html
+    ? ' The server answered with a web page instead of the .wasm: a dev server moved this package\'s' +
+      " JS away from its .wasm (Vite's dependency pre-bundling does): add" +
+      " optimizeDeps: { exclude: ['cognito-wasm'] } to vite.config, or pass the .wasm's URL to init()."
+    : '';
+  return named('WasmLoadError', 'cognito-wasm could not load cognito_wasm_bg.wasm: ' + why + '.' + hint, e);
+}
 
 function isNodeFileUrl(url) {
   return (
@@ -44,7 +57,7 @@ export default function init(input) {
       try {
         await wasmInit({ module_or_path: source });
       } catch (e) {
-        throw fix(e);
+        throw loadError(e);
       }
       bind((config) => new WasmSession(config));
     })();

@@ -160,20 +160,20 @@ impl TokenSet {
     /// `{ sub, username, email?, emailVerified?, name?, groups, custom }`.
     pub fn user_json(&self) -> Result<String> {
         let jwt = decode(&self.id_token)?;
-        let u = ClaimsView::new(jwt.claims())?;
+        let u = ClaimsView::new(jwt.claims())?.display_user();
         let mut custom = JsonObject::new();
-        for (k, v) in &u.custom() {
+        for (k, v) in &u.custom {
             custom = custom.str(k, v);
         }
         let mut o = JsonObject::new()
-            .str("sub", u.sub)
-            .str("username", u.username.unwrap_or(u.sub))
-            .opt_str("email", u.email);
+            .str("sub", &u.sub)
+            .str("username", &u.username)
+            .opt_str("email", u.email.as_deref());
         if let Some(v) = u.email_verified {
             o = o.bool("emailVerified", v);
         }
-        Ok(o.opt_str("name", u.name)
-            .str_array("groups", u.groups.iter().map(|g| g.as_str().unwrap_or("")))
+        Ok(o.opt_str("name", u.name.as_deref())
+            .str_array("groups", u.groups.iter().map(String::as_str))
             .obj("custom", custom)
             .to_string())
     }

@@ -1,6 +1,6 @@
 // Compiled by tests/node/types.test.mjs against pkg/index.d.ts (tsc --noEmit --strict): every
 // public call as an app writes it, so a wrong or missing declaration fails the build.
-import init, { CognitoAuth, type CognitoError, type SignInStep } from 'cognito-wasm';
+import init, { CognitoAuth, isCognitoError, type CognitoError, type SignInStep } from 'cognito-wasm';
 
 export async function app(): Promise<void> {
   await init();
@@ -30,8 +30,12 @@ export async function app(): Promise<void> {
   try {
     await auth.signOut({ global: true });
   } catch (e) {
-    const err = e as CognitoError;
-    if (err.name === 'OAuthStateMismatch' || err.name === 'NetworkError') throw err;
+    // The guard narrows `unknown` without a cast.
+    if (isCognitoError(e) && (e.name === 'OAuthStateMismatch' || e.code === 'NetworkError')) {
+      const status: number | undefined = e.status;
+      void status;
+    }
   }
+  await init(new Uint8Array([0, 97, 115, 109]));
   void [url, back, idToken, name];
 }
