@@ -5,6 +5,8 @@
 //   { flow, send: { url, headers, body } }  fetch it, then `resume(flow, status, body, now)`;
 //   { done }  /  { error: { name, message, status? } }  the operation's result or failure;
 //   { join }  the result is that of the refresh flow already in flight;
+//   { flow, verify: [{ n, e, data, sig }] }  check RS256 signatures with Web Crypto, then
+//            `verified(flow, allValid, now)`;
 //   { flow, lock }  take the refresh lock (Web Locks: one tab of the origin at a time, held until
 //            the operation ends), then `locked(flow, stored, now)` with the stored session;
 // plus the step's effects, applied first: `store` (the session's stored form, or null to remove
@@ -110,6 +112,28 @@ function write(store, key, value) {
   }
 }
 
+/** base64url → bytes. */
+function fromBase64url(text) {
+  const b64 = text.replace(/-/g, '+').replace(/_/g, '/');
+  const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+}
+
+/** Whether every `{ n, e, data, sig }` is a valid RS256 signature (Web Crypto). */
+async function allValid(checks) {
+  const alg = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+  try {
+    for (const { n, e, data, sig } of checks) {
+      const key = await crypto.subtle.importKey('jwk', { kty: 'RSA', n, e, alg: 'RS256', ext: true }, alg, false, ['verify']);
+      if (!(await crypto.subtle.verify(alg, key, fromBase64url(sig), new TextEncoder().encode(data)))) return false;
+    }
+    return true;
+  } catch {
+    // A key or signature Web Crypto cannot even read is no valid signature.
+    return false;
+  }
+}
+
 const EVENTS = ['signedIn', 'signedOut', 'tokenRefreshed', 'refreshFailed'];
 
 /**
@@ -199,13 +223,15 @@ export class CognitoAuth {
     if (action.join !== undefined) {
       return this.#flows.get(action.join) ?? Promise.reject(named('InternalError', 'cognito-wasm lost a refresh in flight (please report it)'));
     }
-    const result = action.lock ? this.#locked(action.flow) : this.#drive(action);
-    const flow = action.flow;
-    if (flow !== undefined) {
-      this.#flows.set(flow, result);
-      const forget = () => this.#flows.delete(flow);
-      result.then(forget, forget);
-    }
+    return this.#drive(action);
+  }
+
+  /** Keeps `result` as the promise of `flow` while it runs, for calls that `join` it. */
+  #track(flow, result) {
+    if (flow === undefined) return result;
+    this.#flows.set(flow, result);
+    const forget = () => this.#flows.delete(flow);
+    result.then(forget, forget);
     return result;
   }
 
@@ -235,7 +261,7 @@ export class CognitoAuth {
       } catch (e) {
         throw fix(e);
       }
-      return this.#drive(action);
+      return this.#steps(action);
     };
     const locks = typeof navigator === 'object' ? navigator.locks : undefined;
     if (!locks) return run(false);
@@ -243,10 +269,27 @@ export class CognitoAuth {
       free ? run(false) : locks.request(this.#lockName, () => run(true)));
   }
 
-  async #drive(action) {
+  /** Performs `action` and those that follow, to the operation's result. */
+  #drive(action) {
+    return this.#track(action.flow, this.#steps(action));
+  }
+
+  async #steps(action) {
     for (;;) {
       this.#apply(action);
       if (action.error) throw fromWasm(action.error);
+      // A refresh (at the start of getTokens, or once stored tokens were checked): the rest of
+      // the operation runs under the refresh lock, joinable under this flow id.
+      if (action.lock) return this.#track(action.flow, this.#locked(action.flow));
+      if (action.verify) {
+        const ok = await allValid(action.verify);
+        try {
+          action = JSON.parse(this.#w.verified(action.flow, ok, Date.now()));
+        } catch (e) {
+          throw fix(e);
+        }
+        continue;
+      }
       const send = action.send;
       if (!send) return action.done;
       let status = 0;
@@ -254,9 +297,9 @@ export class CognitoAuth {
       let date;
       try {
         const res = await fetch(send.url, {
-          method: 'POST',
+          method: send.method,
           headers: send.headers,
-          body: send.body,
+          body: send.method === 'GET' ? undefined : send.body,
           // Cognito needs no cookies; never send the app's.
           credentials: 'omit',
         });

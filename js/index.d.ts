@@ -85,6 +85,12 @@ export interface CognitoConfig {
    * their lifetime when that is shorter.
    */
   refreshMargin?: number;
+  /**
+   * Check every token's RS256 signature with Web Crypto against the pool's JWKS before using it
+   * (default `true`). Turning this off trusts whatever tokens arrive or are found in storage:
+   * only for setups whose tokens the SDK cannot check.
+   */
+  verifyTokenSignatures?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1164,3 +1164,51 @@ async fn a_clock_ten_minutes_off_either_way_still_signs_in_and_refreshes() {
         assert_eq!(refreshed, "3", "skew {skew} s: a refresh gives a JWT");
     }
 }
+
+/// `token` with its header or payload (segment `i`) replaced: valid base64url, but no longer
+/// what the pool signed.
+fn tamper(token: &str, i: usize, edit: impl Fn(String) -> String) -> String {
+    use cognito_wasm::core::encoding::{base64url_decode, base64url_encode};
+    let mut parts: Vec<String> = token.split('.').map(str::to_string).collect();
+    let json = String::from_utf8(base64url_decode(&parts[i], "segment").unwrap()).unwrap();
+    parts[i] = base64url_encode(edit(json).as_bytes());
+    parts.join(".")
+}
+
+/// A stored session whose tokens are not what the pool signed — a changed claim, `alg: none` —
+/// is refused on first use: `TokenVerificationFailed`, `signedOut`, storage cleared. The
+/// signatures are checked with Web Crypto against the pool's JWKS (every other test here signs
+/// in with the emulator's real RS256 tokens, checked the same way).
+#[wasm_bindgen_test]
+async fn stored_tokens_that_are_not_the_pools_are_refused_on_first_use() {
+    let username = make_user(POOL, "").await;
+    let key = format!("cognito-wasm.{POOL}.{SPA}.session");
+    let cfg = r#","storage":"local""#;
+    local_storage().remove_item(&key).unwrap();
+    let a = auth_with(POOL, SPA, cfg);
+    sign_in(&a, &username).await;
+    let stored = Json::parse(&local_storage().get_item(&key).unwrap().unwrap()).unwrap();
+    let id = stored.str_field("idToken").unwrap().to_string();
+    let forgeries = [
+        ("a changed claim", tamper(&id, 1, |p| p.replace("Browser Tester", "Admin Tester"))),
+        ("alg none", tamper(&id, 0, |_| r#"{"alg":"none","kid":"x"}"#.to_string())),
+    ];
+    for (what, forged) in forgeries {
+        assert_ne!(forged, id);
+        let text = stored.to_string().replace(&id, &forged);
+        local_storage().set_item(&key, &text).unwrap();
+        let b = auth_with(POOL, SPA, cfg);
+        let seen = record(&b);
+        let e = refused_with(b.get_tokens(JsValue::UNDEFINED), "TokenVerificationFailed").await;
+        let message = prop_str(&e, "message");
+        assert!(message.starts_with("signature:") || message.starts_with("alg:"), "{what}: {message}");
+        assert!(!b.is_signed_in(), "{what}");
+        assert_eq!(local_storage().get_item(&key).unwrap(), None, "{what}");
+        assert_eq!(*seen.borrow(), ["signedOut"], "{what}");
+    }
+    // The genuine session still works.
+    local_storage().set_item(&key, &stored.to_string()).unwrap();
+    let c = auth_with(POOL, SPA, cfg);
+    step(c.get_tokens(JsValue::UNDEFINED)).await;
+    ok(c.sign_out(JsValue::UNDEFINED)).await;
+}

@@ -87,6 +87,10 @@ pub struct Config {
     /// Tokens are refreshed when they expire within this many seconds (`refreshMargin`,
     /// default 300).
     pub refresh_margin_secs: u64,
+    /// Tokens are accepted only once their RS256 signatures check out with the pool's JWKS
+    /// (`verifyTokenSignatures`, default true; turning it off is for setups whose tokens are
+    /// signed by something the SDK cannot reach).
+    pub verify_signatures: bool,
 }
 
 /// The top-level option names, as the app spells them.
@@ -103,6 +107,7 @@ const TOP_KEYS: &[&str] = &[
     "totpIssuer",
     "refreshTokenRotation",
     "refreshMargin",
+    "verifyTokenSignatures",
 ];
 const ENDPOINT_KEYS: &[&str] = &["userPool", "identityPool", "s3", "hostedUi"];
 const OAUTH_KEYS: &[&str] = &["domain", "redirectSignIn", "redirectSignOut", "scopes"];
@@ -256,6 +261,14 @@ impl Config {
             })?,
         };
 
+        let verify_signatures = match optional(fields, "verifyTokenSignatures") {
+            None => true,
+            Some(Json::Bool(b)) => *b,
+            Some(_) => {
+                return Err(Error::config("verifyTokenSignatures", "expected true or false"))
+            }
+        };
+
         let [user_pool, identity_pool, s3, hosted_ui_url] = urls.map(owned);
         Ok(Config {
             region: region.to_string(),
@@ -275,6 +288,7 @@ impl Config {
             totp_issuer: owned(totp_issuer),
             refresh_token_rotation,
             refresh_margin_secs,
+            verify_signatures,
         })
     }
 
@@ -487,6 +501,7 @@ mod tests {
         assert!(c.client_secret.is_none());
         assert!(!c.refresh_token_rotation);
         assert_eq!(c.refresh_margin_secs, 300);
+        assert!(c.verify_signatures);
     }
 
     #[test]

@@ -212,6 +212,17 @@ pub fn split_ascii(s: &str, sep: u8, last: bool) -> Option<(&str, &str)> {
     Some((s.get(..i)?, s.get(i + 1..)?))
 }
 
+/// `base` and `path` (which starts with `/`) joined without a doubled `/` (`base` may end with
+/// one). Byte-wise, like [`split_ascii`]: `str` methods with `char` patterns and `&s[i..]`
+/// slicing pull char searchers and panic formatting into the wasm.
+pub fn join_url(base: &str, path: &str) -> String {
+    let base = match base.as_bytes().last() {
+        Some(b'/') => base.get(..base.len() - 1).unwrap_or(base),
+        _ => base,
+    };
+    concat(base, path)
+}
+
 /// Concatenates two strings (used for error messages without `format!`).
 pub fn concat(a: &str, b: &str) -> String {
     let mut s = String::with_capacity(a.len() + b.len());

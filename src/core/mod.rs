@@ -8,6 +8,7 @@ pub mod error;
 pub mod hash;
 pub mod json;
 pub mod oauth;
+pub mod jwks;
 pub mod jwt;
 pub mod pkce;
 pub mod random;

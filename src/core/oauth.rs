@@ -8,7 +8,7 @@
 
 use crate::prelude::*;
 
-use super::encoding::{base64_encode, concat, percent_encode};
+use super::encoding::{base64_encode, concat, join_url, percent_encode};
 use super::error::{Error, ErrorCode, Result};
 use super::json::{Json, JsonObject};
 use super::pkce::{CodeChallenge, CodeVerifier, Nonce, OAuthState};
@@ -79,17 +79,6 @@ impl PendingRedirect {
     }
 }
 
-/// `base` and `path` joined with one `/` between them. Byte-wise, like the rest of the core's
-/// string handling (see `encoding::split_ascii`: `str` methods with `char` patterns and `&s[i..]`
-/// slicing pull char searchers and panic formatting into the wasm).
-fn endpoint(base: &str, path: &str) -> String {
-    let base = match base.as_bytes().last() {
-        Some(b'/') => base.get(..base.len() - 1).unwrap_or(base),
-        _ => base,
-    };
-    concat(base, path)
-}
-
 /// Appends `&name=value` (or `?` first) with the value percent-encoded.
 fn param(url: &mut String, name: &str, value: &str) {
     url.push(if url.bytes().any(|b| b == b'?') { '&' } else { '?' });
@@ -108,7 +97,7 @@ pub fn authorize_url(
     options: &AuthorizeOptions,
     pending: &PendingRedirect,
 ) -> String {
-    let mut url = endpoint(base, "/oauth2/authorize");
+    let mut url = join_url(base, "/oauth2/authorize");
     param(&mut url, "response_type", "code");
     param(&mut url, "client_id", client_id);
     param(&mut url, "redirect_uri", redirect_uri);
@@ -215,7 +204,7 @@ pub fn oauth_error(code: &str, description: &str, status: u16) -> Error {
 
 /// The token endpoint: `<base>/oauth2/token`.
 pub fn token_url(base: &str) -> String {
-    endpoint(base, "/oauth2/token")
+    join_url(base, "/oauth2/token")
 }
 
 /// The `Content-Type` of token endpoint requests.
@@ -289,7 +278,7 @@ pub fn parse_token_response(status: u16, body: &str) -> Result<AuthTokens> {
 /// Cognito's `/logout` URL: ends the hosted UI's own session (its cookie) and sends the browser
 /// to `logout_uri`, which must be one of the app client's sign-out URLs.
 pub fn logout_url(base: &str, client_id: &str, logout_uri: &str) -> String {
-    let mut url = endpoint(base, "/logout");
+    let mut url = join_url(base, "/logout");
     param(&mut url, "client_id", client_id);
     param(&mut url, "logout_uri", logout_uri);
     url

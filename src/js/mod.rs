@@ -64,6 +64,11 @@ impl WasmSession {
         self.0.locked(flow, stored.as_deref(), now as i64).to_json()
     }
 
+    /// Web Crypto's verdict on the signatures flow `flow` asked to check.
+    pub fn verified(&mut self, flow: u32, ok: bool, now: f64) -> String {
+        self.0.verified(flow, ok, now as i64).to_json()
+    }
+
     /// Another tab changed the session's storage entry to `stored` (`undefined`: removed).
     pub fn sync(&mut self, stored: Option<String>, now: f64) -> String {
         self.0.sync(stored.as_deref(), now as i64).to_json()

@@ -13,7 +13,8 @@ use crate::core::jwt::{self, ClaimsView};
 use crate::core::oauth::{self, Callback, PendingRedirect};
 use crate::core::pkce::Nonce;
 
-use super::{args, invalid_state, tokens, Answer, AuthEvent, HttpRequest, InFlight, Next, Session, StoreWrite};
+use super::verify::Then;
+use super::{args, invalid_state, tokens, Answer, HttpRequest, InFlight, Next, Session, StoreWrite};
 
 fn no_oauth() -> Error {
     Error::config("oauth", "is required to sign in with the hosted UI")
@@ -35,6 +36,7 @@ impl Session {
             headers.push(("Authorization", oauth::basic_auth(&self.cfg.client_id, secret)));
         }
         Ok(HttpRequest {
+            method: "POST",
             url: oauth::token_url(base),
             headers,
             body: form,
@@ -139,11 +141,7 @@ impl Session {
         }
         let mut set = tokens::receive(&self.cfg, t, None, None, self.now_ms)?;
         set.hosted_ui = true;
-        self.open = None;
-        self.keep(set);
-        self.emit(AuthEvent::SignedIn, None);
-        Ok(Next::Done(
-            JsonObject::new().opt_str("state", app_state).to_string(),
-        ))
+        let app_state = app_state.map(str::to_string);
+        Ok(self.accept(set, Then::CodeExchange { app_state }))
     }
 }

@@ -25,6 +25,7 @@ mod refresh;
 mod sign_in;
 mod sign_out;
 pub mod tokens;
+mod verify;
 
 use crate::core::config::Config;
 use crate::core::error::{Error, ErrorCode, Result};
@@ -151,6 +152,10 @@ enum InFlight {
     MfaSetupVerify { open: OpenChallenge },
     /// The one call of an account operation.
     Account { op: Op },
+    /// The pool's JWKS, fetched to check `set`'s signatures; then `then`.
+    Jwks { set: TokenSet, then: verify::Then },
+    /// The driver verifying `set`'s signatures; then `then`.
+    Verify { set: TokenSet, then: verify::Then },
     /// The hosted UI's token endpoint exchanging a code; the id token must carry `nonce`.
     CodeExchange {
         nonce: Nonce,
@@ -205,6 +210,12 @@ pub struct Session {
     generation: u64,
     /// The clock of the current step (ms since the Unix epoch).
     now_ms: i64,
+    /// The pool's signing keys, and when they were last fetched (ms).
+    jwks: crate::core::jwks::Jwks,
+    jwks_fetched_at_ms: Option<i64>,
+    /// Whether the signatures of `tokens` were checked by this session (tokens read from
+    /// storage are checked on first use).
+    tokens_verified: bool,
     /// The servers' clock minus this device's, from the last `Date` header read (0 until one
     /// is): what the SRP `TIMESTAMP` is corrected by.
     clock_offset_ms: Option<i64>,
@@ -234,6 +245,9 @@ impl Session {
             refreshing: None,
             generation: 0,
             now_ms: 0,
+            jwks: Default::default(),
+            jwks_fetched_at_ms: None,
+            tokens_verified: false,
             clock_offset_ms: None,
             store: None,
             redirect: None,
@@ -293,6 +307,21 @@ impl Session {
                 Next::Fail(Error::internal("that flow is not waiting for the lock"))
             }
             None => Next::Fail(Error::internal("no flow is waiting for the lock")),
+        };
+        self.output(next)
+    }
+
+    /// The driver's verdict on the signatures flow `flow` asked it to check (`Next::Verify`):
+    /// whether every one checks out.
+    pub fn verified(&mut self, flow: u32, ok: bool, now_ms: i64) -> Output {
+        self.now_ms = now_ms;
+        let next = match self.take_in_flight(flow) {
+            Some(InFlight::Verify { set, then }) => self.on_verified(set, then, ok),
+            Some(other) => {
+                self.in_flight.push((flow, other));
+                Next::Fail(Error::internal("that flow is not waiting for a verdict"))
+            }
+            None => Next::Fail(Error::internal("no flow is waiting for a verdict")),
         };
         self.output(next)
     }
@@ -403,10 +432,11 @@ impl Session {
             InFlight::CodeExchange { nonce, app_state } => self
                 .on_code_exchanged(&nonce, app_state.as_deref(), answer)
                 .unwrap_or_else(Next::Fail),
-            InFlight::AwaitLock { .. } => {
+            InFlight::AwaitLock { .. } | InFlight::Verify { .. } => {
                 self.in_flight.push((flow, state));
-                Next::Fail(Error::internal("that flow is waiting for the lock, not an answer"))
+                Next::Fail(Error::internal("that flow is not waiting for an answer"))
             }
+            InFlight::Jwks { set, then } => self.on_jwks(set, then, answer),
             InFlight::Refresh {
                 current,
                 force,
@@ -423,6 +453,7 @@ impl Session {
     /// The request of a user-pool API call.
     fn api_request(&self, call: ApiCall) -> HttpRequest {
         HttpRequest {
+            method: "POST",
             url: self.cfg.user_pool_url(),
             headers: vec![
                 ("Content-Type", up::CONTENT_TYPE.to_string()),
@@ -470,10 +501,12 @@ impl Session {
         self.now_ms.saturating_add(self.clock_offset_ms.unwrap_or(0))
     }
 
-    /// Keeps `set` as the session's tokens and stores it.
+    /// Keeps `set` (accepted: its signatures checked, or not asked for) as the session's tokens
+    /// and stores it.
     fn keep(&mut self, set: TokenSet) {
         self.store = Some(StoreWrite::Set(set.to_storage_json()));
         self.tokens = Some(set);
+        self.tokens_verified = true;
     }
 
     /// Forgets the tokens and any open sign-in step, in memory and in storage. Returns the

@@ -5,6 +5,7 @@
 use crate::prelude::*;
 
 use crate::core::error::Error;
+use crate::core::jwks::SignatureCheck;
 use crate::core::json::JsonObject;
 
 use super::events::AuthEvent;
@@ -12,6 +13,8 @@ use super::events::AuthEvent;
 /// An HTTP request for the driver to send (the session only sends `POST`s with a text body).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpRequest {
+    /// `POST` (every API call) or `GET` (the JWKS).
+    pub method: &'static str,
     /// The absolute URL.
     pub url: String,
     /// Header names and values.
@@ -37,6 +40,14 @@ pub enum Next {
     /// The operation's result is that of flow `flow`, still in progress (a token refresh that
     /// another caller started): wait for it instead of starting a second one.
     Join(u32),
+    /// Verify these RS256 signatures (Web Crypto), then hand `Session::verified` whether all
+    /// of them check out.
+    Verify {
+        /// The flow waiting for the verdict.
+        flow: u32,
+        /// The signatures to check.
+        checks: Vec<SignatureCheck>,
+    },
     /// Take the refresh lock (held by one tab of the origin at a time, until this flow ends),
     /// then hand `Session::locked` what the session's storage entry holds.
     Lock {
@@ -98,6 +109,8 @@ impl Output {
     /// - `done`: the result (absent: none), or `error: { name, message, status? }`;
     /// - `join`: the id of the flow whose result this operation shares;
     /// - `lock` (with `flow`): take the refresh lock, then call `locked(flow, stored, now)`;
+    /// - `verify: [{ n, e, data, sig }]` (with `flow`): check each RS256 signature with Web
+    ///   Crypto, then call `verified(flow, allValid, now)`;
     /// - `store`: the text to store under the session's key, or `null` to remove it;
     /// - `redirect`: likewise for this tab's redirect sign-in record (session storage);
     /// - `navigate`: the URL the browser goes to after the step;
@@ -134,6 +147,7 @@ impl Output {
                     .obj(
                         "send",
                         JsonObject::new()
+                            .str("method", request.method)
                             .str("url", &request.url)
                             .obj("headers", headers)
                             .str("body", &request.body),
@@ -143,6 +157,10 @@ impl Output {
             Next::Fail(e) => o.obj("error", error_json(e)).to_string(),
             Next::Join(flow) => o.num("join", u64::from(*flow)).to_string(),
             Next::Lock { flow } => o.num("flow", u64::from(*flow)).bool("lock", true).to_string(),
+            Next::Verify { flow, checks } => o
+                .num("flow", u64::from(*flow))
+                .objects("verify", checks.iter().map(SignatureCheck::to_json))
+                .to_string(),
             Next::Done(_) => o.to_string(),
         };
         // The result is already JSON text: spliced in as the last member, not re-encoded.
@@ -186,6 +204,7 @@ mod tests {
         let send = out(Next::Send {
             flow: 7,
             request: HttpRequest {
+                method: "POST",
                 url: "http://x/".into(),
                 headers: vec![("X-Amz-Target", "T".into())],
                 body: "{\"a\":1}".into(),
@@ -193,7 +212,7 @@ mod tests {
         });
         assert_eq!(
             send.to_json(),
-            r#"{"flow":7,"send":{"url":"http://x/","headers":{"X-Amz-Target":"T"},"body":"{\"a\":1}"}}"#
+            r#"{"flow":7,"send":{"method":"POST","url":"http://x/","headers":{"X-Amz-Target":"T"},"body":"{\"a\":1}"}}"#
         );
         let e = Error::service("NotAuthorizedException", "no", 400);
         assert_eq!(

@@ -6,9 +6,10 @@ use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::oauth;
 use crate::core::user_pool::{self as up, AuthOutcome};
 
+use super::verify::Then;
 use super::{not_signed_in, tokens, Answer, AuthEvent, HttpRequest, InFlight, Next, Session, TokenSet};
 
-fn cleared_during_refresh() -> Error {
+pub(super) fn cleared_during_refresh() -> Error {
     Error::new(ErrorCode::NotSignedIn, "the session was cleared during the refresh")
 }
 
@@ -25,6 +26,11 @@ impl Session {
     /// then goes on in [`Session::on_locked`]; calls meanwhile join it.
     pub(super) fn get_tokens(&mut self, force: bool) -> Result<Next> {
         let current = self.tokens.as_ref().ok_or_else(not_signed_in)?;
+        if !self.tokens_verified && self.cfg.verify_signatures {
+            // Read from storage (at start-up, or written by another tab): checked first.
+            let stored = current.clone();
+            return Ok(self.accept(stored, Then::Stored { force }));
+        }
         if !force && !current.refresh_due(self.now_ms, self.margin_ms()) {
             return Ok(Next::Done(current.to_app_json()));
         }
@@ -62,15 +68,19 @@ impl Session {
             .filter(|t| *t != started_with);
         if let Some(t) = newer {
             let fresh = !t.refresh_due(self.now_ms, self.margin_ms());
-            let app = t.to_app_json();
             // Already followed when the other tab's write arrived as a storage event.
             if self.tokens.as_ref() != Some(&t) {
-                self.tokens = Some(t);
+                self.tokens = Some(t.clone());
+                self.tokens_verified = false;
                 self.emit(AuthEvent::TokenRefreshed, None);
             }
             if fresh {
                 self.refreshing = None;
-                return Next::Done(app);
+                // Another tab's tokens, read from storage: checked before they are handed out.
+                return match self.get_tokens(false) {
+                    Ok(next) => next,
+                    Err(e) => Next::Fail(e),
+                };
             }
         }
         match self.refresh_request() {
@@ -130,16 +140,13 @@ impl Session {
         };
         self.open = None;
         self.tokens = Some(t);
+        self.tokens_verified = false;
         self.emit(event, None);
     }
 
     /// The refresh's answer (from the user-pool API, or the hosted UI's token endpoint for a
-    /// session that signed in there). New tokens (for the same user) are kept and
-    /// `tokenRefreshed` emitted. A refusal (`NotAuthorizedException`, or `OAuthInvalidGrant` from
-    /// the token endpoint: the refresh token was revoked or has expired) signs out, with
-    /// `refreshFailed` then `signedOut`. Any other failure emits
-    /// `refreshFailed` and, unless forced, still returns the current tokens while they are
-    /// valid, so the app keeps working and a later call retries.
+    /// session that signed in there). New tokens for the same user go on to be accepted (their
+    /// signatures checked; then kept, with `tokenRefreshed`); a failure is [`Session::refresh_failed`].
     pub(super) fn on_refreshed(
         &mut self,
         current: TokenSet,
@@ -148,10 +155,10 @@ impl Session {
         join: u32,
         answer: Answer,
     ) -> Next {
-        if self.refreshing == Some(join) {
-            self.refreshing = None;
-        }
         if self.generation != generation {
+            if self.refreshing == Some(join) {
+                self.refreshing = None;
+            }
             return Next::Fail(cleared_during_refresh());
         }
         let received = answer.and_then(|(status, body)| {
@@ -178,25 +185,40 @@ impl Session {
         });
         match received {
             Ok(set) => {
-                let app = set.to_app_json();
-                self.keep(set);
-                self.emit(AuthEvent::TokenRefreshed, None);
-                Next::Done(app)
+                let then = Then::Refresh {
+                    current,
+                    force,
+                    generation,
+                    join,
+                };
+                self.accept(set, then)
             }
             Err(e) => {
-                let rejected = matches!(e.name(), "NotAuthorizedException" | "OAuthInvalidGrant");
-                if rejected {
-                    self.clear();
+                if self.refreshing == Some(join) {
+                    self.refreshing = None;
                 }
-                self.emit(AuthEvent::RefreshFailed, Some(e.clone()));
-                if rejected {
-                    self.emit(AuthEvent::SignedOut, None);
-                } else if !force && self.now_ms < current.expires_at_ms {
-                    // The tokens are still valid: the app keeps working and a later call retries.
-                    return Next::Done(current.to_app_json());
-                }
-                Next::Fail(e)
+                self.refresh_failed(current, force, e)
             }
         }
+    }
+
+    /// A refresh that failed with `e`. A refusal (`NotAuthorizedException`, or
+    /// `OAuthInvalidGrant` from the token endpoint: the refresh token was revoked or has
+    /// expired) signs out, with `refreshFailed` then `signedOut`. Any other failure emits
+    /// `refreshFailed` and, unless forced, still returns the current tokens while they are
+    /// valid, so the app keeps working and a later call retries.
+    pub(super) fn refresh_failed(&mut self, current: TokenSet, force: bool, e: Error) -> Next {
+        let rejected = matches!(e.name(), "NotAuthorizedException" | "OAuthInvalidGrant");
+        if rejected {
+            self.clear();
+        }
+        self.emit(AuthEvent::RefreshFailed, Some(e.clone()));
+        if rejected {
+            self.emit(AuthEvent::SignedOut, None);
+        } else if !force && self.now_ms < current.expires_at_ms {
+            // The tokens are still valid: the app keeps working and a later call retries.
+            return Next::Done(current.to_app_json());
+        }
+        Next::Fail(e)
     }
 }

@@ -10,7 +10,8 @@ use crate::core::time::UtcDateTime;
 use crate::core::user_pool::{self as up, ApiCall, AuthOutcome, Caller, Challenge, Step};
 
 use super::args::{self, Flow};
-use super::{invalid_state, tokens, AuthEvent, InFlight, Next, OpenChallenge, Session};
+use super::verify::Then;
+use super::{invalid_state, tokens, InFlight, Next, OpenChallenge, Session};
 
 impl Session {
     /// `signIn`: `USER_SRP_AUTH` by default, `USER_PASSWORD_AUTH` on request. `InvalidState`
@@ -112,10 +113,7 @@ impl Session {
         let ch = match outcome {
             AuthOutcome::Tokens(t) => {
                 let set = tokens::receive(&self.cfg, t, None, None, self.now_ms)?;
-                self.open = None;
-                self.keep(set);
-                self.emit(AuthEvent::SignedIn, None);
-                return Ok(Next::Done(Step::Done.to_json()));
+                return Ok(self.accept(set, Then::SignIn));
             }
             AuthOutcome::Challenge(ch) => ch,
         };

@@ -24,6 +24,9 @@ struct Env {
     navigated: Vec<String>,
     /// The `Date` header of every answer (`None`: unreadable).
     server_date: Option<String>,
+    /// What Web Crypto says of the signatures, and how many it was asked to check each time.
+    signatures_valid: bool,
+    verified: Vec<usize>,
     events: Vec<&'static str>,
 }
 
@@ -37,6 +40,8 @@ impl Env {
             pending_redirect: None,
             navigated: Vec::new(),
             server_date: None,
+            signatures_valid: true,
+            verified: Vec::new(),
             events: Vec::new(),
         }
     }
@@ -105,6 +110,11 @@ impl Env {
                 Next::Join(flow) => panic!("unexpected join of flow {flow}"),
                 // One tab: the lock is free; storage holds what this session stored.
                 Next::Lock { flow } => out = s.locked(flow, self.stored.as_deref(), self.now),
+                // Web Crypto's verdict, from the script.
+                Next::Verify { flow, checks } => {
+                    self.verified.push(checks.len());
+                    out = s.verified(flow, self.signatures_valid, self.now);
+                }
                 Next::Send { flow, request } => {
                     let (status, body) = self.serve(request);
                     let date = self.server_date.clone();
@@ -144,10 +154,15 @@ impl Env {
 const DONE: &str = r#"{"step":"DONE"}"#;
 const PASSWORD_SIGN_IN: &str = r#"{"username":"alice","password":"pw","flow":"USER_PASSWORD_AUTH"}"#;
 
+/// The config with `extra` members. The flows' tests use unsigned stand-in tokens, so signatures
+/// are not checked unless `extra` asks (the verification tests below).
 fn config(extra: &str) -> Config {
     let mut t = String::from(
         r#"{"region":"us-east-1","userPoolId":"us-east-1_AbC123","clientId":"client1""#,
     );
+    if !extra.contains("verifyTokenSignatures") {
+        t.push_str(r#","verifyTokenSignatures":false"#);
+    }
     t.push_str(extra);
     t.push('}');
     Config::from_json_text(&t).unwrap()
@@ -1213,5 +1228,111 @@ fn a_lock_answer_for_the_wrong_flow_is_an_internal_error() {
     let out = s.locked(99, None, env.now);
     assert!(matches!(out.next, Next::Fail(e) if e.name() == "InternalError"));
     env.run(&mut s, Op::GetTokens, Some(r#"{"forceRefresh":true}"#)).unwrap();
+    env.done();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Verified tokens
+
+const VERIFY: &str = r#","verifyTokenSignatures":true"#;
+const JWKS: &str = r#"{"keys":[{"kid":"k1","kty":"RSA","alg":"RS256","use":"sig","n":"modulus","e":"AQAB"}]}"#;
+
+#[test]
+fn tokens_are_accepted_only_once_their_signatures_check_out() {
+    let mut env = Env::new();
+    env.answer("InitiateAuth", 200, &tokens_body(Some("rt-1"), "sub-1"))
+        .answer("/us-east-1_AbC123/.well-known/jwks.json", 200, JWKS);
+    let mut s = env.session(VERIFY);
+    assert_eq!(env.run(&mut s, Op::SignIn, Some(PASSWORD_SIGN_IN)).unwrap(), DONE);
+    assert_eq!(env.sent[1].method, "GET");
+    assert_eq!(
+        env.sent[1].url,
+        "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123/.well-known/jwks.json"
+    );
+    assert_eq!(env.verified, [2], "both tokens, with the fetched key");
+    // The keys are kept: a refresh needs no second fetch.
+    env.answer("InitiateAuth", 200, &tokens_body(None, "sub-1"));
+    env.run(&mut s, Op::GetTokens, Some(r#"{"forceRefresh":true}"#)).unwrap();
+    assert_eq!(env.sent.len(), 3);
+    assert_eq!(env.verified, [2, 2]);
+    env.done();
+}
+
+#[test]
+fn a_bad_signature_is_refused_at_sign_in_at_refresh_and_from_storage() {
+    let mut env = Env::new();
+    env.signatures_valid = false;
+    env.answer("InitiateAuth", 200, &tokens_body(Some("rt-1"), "sub-1"))
+        .answer("/us-east-1_AbC123/.well-known/jwks.json", 200, JWKS);
+    let mut s = env.session(VERIFY);
+    let e = env.run(&mut s, Op::SignIn, Some(PASSWORD_SIGN_IN)).unwrap_err();
+    assert_eq!(e.name(), "TokenVerificationFailed");
+    assert!(e.message.starts_with("signature:"));
+    assert!(!s.is_signed_in());
+    assert_eq!(env.stored, None);
+    assert!(env.events.is_empty());
+
+    // At refresh: refused, the valid tokens kept.
+    env.signatures_valid = true;
+    env.answer("InitiateAuth", 200, &tokens_body(Some("rt-1"), "sub-1"));
+    env.run(&mut s, Op::SignIn, Some(PASSWORD_SIGN_IN)).unwrap();
+    let kept = env.stored.clone();
+    env.signatures_valid = false;
+    env.events.clear();
+    env.answer("InitiateAuth", 200, &tokens_body(None, "sub-1"));
+    let e = env.run(&mut s, Op::GetTokens, Some(r#"{"forceRefresh":true}"#)).unwrap_err();
+    assert_eq!(e.name(), "TokenVerificationFailed");
+    assert_eq!(env.stored, kept);
+    assert_eq!(env.events, ["refreshFailed"]);
+    assert!(s.is_signed_in());
+
+    // From storage: checked on first use; forged ones end the session.
+    let mut reloaded = env.session(VERIFY);
+    assert!(reloaded.is_signed_in());
+    env.answer("/us-east-1_AbC123/.well-known/jwks.json", 200, JWKS);
+    env.events.clear();
+    let e = env.run(&mut reloaded, Op::GetTokens, None).unwrap_err();
+    assert_eq!(e.name(), "TokenVerificationFailed");
+    assert!(!reloaded.is_signed_in());
+    assert_eq!(env.stored, None);
+    assert_eq!(env.events, ["signedOut"]);
+    env.done();
+}
+
+#[test]
+fn alg_none_an_unknown_key_and_an_unreachable_jwks() {
+    let mut env = Env::new();
+    // alg none: refused before any key is fetched.
+    let none = tokens_body(Some("rt"), "sub-1").replace(
+        &crate::core::encoding::base64url_encode(br#"{"alg":"RS256","kid":"k1"}"#),
+        &crate::core::encoding::base64url_encode(br#"{"alg":"none"}"#),
+    );
+    env.answer("InitiateAuth", 200, &none);
+    let mut s = env.session(VERIFY);
+    let e = env.run(&mut s, Op::SignIn, Some(PASSWORD_SIGN_IN)).unwrap_err();
+    assert_eq!((e.name(), e.message.as_str()), ("TokenVerificationFailed", "alg: only RS256-signed tokens are accepted"));
+    assert_eq!(env.sent.len(), 1);
+    // A kid the JWKS does not have: fetched once, then refused; not fetched again within a minute.
+    let other_keys = JWKS.replace("\"k1\"", "\"k2\"");
+    env.answer("InitiateAuth", 200, &tokens_body(Some("rt"), "sub-1"))
+        .answer("/us-east-1_AbC123/.well-known/jwks.json", 200, &other_keys)
+        .answer("InitiateAuth", 200, &tokens_body(Some("rt"), "sub-1"));
+    let e = env.run(&mut s, Op::SignIn, Some(PASSWORD_SIGN_IN)).unwrap_err();
+    assert!(e.message.starts_with("kid:"), "{}", e.message);
+    let e = env.run(&mut s, Op::SignIn, Some(PASSWORD_SIGN_IN)).unwrap_err();
+    assert!(e.message.starts_with("kid:"));
+    assert_eq!(env.sent.len(), 4, "no second JWKS fetch within the minute");
+    // Offline at start-up: the stored session is kept, unchecked, for a later try.
+    env.signatures_valid = true;
+    let mut s = env.signed_in("");
+    let mut reloaded = env.session(VERIFY);
+    env.answer("/us-east-1_AbC123/.well-known/jwks.json", 0, "");
+    let e = env.run(&mut reloaded, Op::GetTokens, None).unwrap_err();
+    assert_eq!(e.name(), "NetworkError");
+    assert!(reloaded.is_signed_in());
+    assert!(env.stored.is_some());
+    env.answer("/us-east-1_AbC123/.well-known/jwks.json", 200, JWKS);
+    env.run(&mut reloaded, Op::GetTokens, None).unwrap();
+    let _ = &mut s;
     env.done();
 }
