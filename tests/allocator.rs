@@ -128,19 +128,9 @@ fn alignment_up_to_the_page_is_met_and_above_it_refused() {
     }
 }
 
-/// xorshift64*: deterministic, so a failure replays.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+#[path = "support/rng.rs"]
+mod rng;
+use rng::Rng;
 
 /// The byte at `offset` of block `id`: a 32-bit mix of the id, so blocks differ everywhere.
 fn pattern(id: u32, offset: usize) -> u8 {

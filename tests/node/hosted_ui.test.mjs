@@ -4,14 +4,8 @@
 //   scripts/build.sh && scripts/with-emulator.sh node --test tests/node/hosted_ui.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { EMULATOR, servePages, launchChromium, makeUser, counter } from './support.mjs';
 
-const EMULATOR = process.env.EMULATOR_URL ?? 'http://127.0.0.1:47291';
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const PKG = fileURLToPath(new URL('../../pkg/', import.meta.url));
 const PORT = 47293;
 const ORIGIN = `http://127.0.0.1:${PORT}`;
 const POOL = 'us-east-1_TestPool1';
@@ -37,48 +31,14 @@ let server;
 let browser;
 
 before(async () => {
-  server = createServer(async (req, res) => {
-    const path = new URL(req.url, ORIGIN).pathname;
-    if (path === '/' || path === '/callback') {
-      res.writeHead(200, { 'content-type': 'text/html' }).end(APP);
-      return;
-    }
-    const name = path.startsWith('/pkg/') ? path.slice(5) : '';
-    if (!name || name.includes('/') || name.includes('..')) return void res.writeHead(404).end();
-    try {
-      const body = await readFile(PKG + name);
-      res.writeHead(200, { 'content-type': name.endsWith('.wasm') ? 'application/wasm' : 'text/javascript' }).end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise((resolve, reject) => server.once('error', reject).listen(PORT, '127.0.0.1', resolve));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  server = await servePages({ '/': APP, '/callback': APP }, PORT);
+  browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
-  await new Promise((r) => server.close(r));
+  await server?.close();
 });
-
-async function makeUser() {
-  const username = `hosted-${process.pid}-${Date.now()}`;
-  const password = 'Passw0rd!hosted';
-  const res = await fetch(`${EMULATOR}/__admin/users`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ pool: POOL, username, password, attributes: { email: `${username}@example.com`, name: 'Hosted Tester' } }),
-  });
-  assert.equal(res.status, 201, await res.text());
-  return { username, password };
-}
-
-async function counter(op) {
-  return (await (await fetch(`${EMULATOR}/__admin/counters`)).json())[op] ?? 0;
-}
 
 async function open(context, path = '/') {
   const page = await context.newPage();
@@ -89,7 +49,7 @@ async function open(context, path = '/') {
 
 
 test('redirect sign-in round trip: one token request for a double callback, clean URL, user filled', async () => {
-  const { username, password } = await makeUser();
+  const { username, password } = await makeUser(POOL, 'hosted', { name: 'Hosted Tester' });
   const context = await browser.newContext();
   const page = await open(context);
   const before = await counter('/oauth2/token');

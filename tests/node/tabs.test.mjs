@@ -3,14 +3,8 @@
 //   scripts/build.sh && scripts/with-emulator.sh node --test tests/node/tabs.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { EMULATOR, servePages, launchChromium, makeUser, counter } from './support.mjs';
 
-const EMULATOR = process.env.EMULATOR_URL ?? 'http://127.0.0.1:47291';
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const PKG = fileURLToPath(new URL('../../pkg/', import.meta.url));
 const POOL = 'us-east-1_TestPool1';
 // The test seed's rotating client: refresh-token rotation on (2 s grace), SRP only.
 const ROTATING = 'testclient0000000000000003';
@@ -32,44 +26,15 @@ let origin;
 let browser;
 
 before(async () => {
-  server = createServer(async (req, res) => {
-    const path = new URL(req.url, 'http://x').pathname;
-    if (path === '/') return void res.writeHead(200, { 'content-type': 'text/html' }).end(APP);
-    const name = path.startsWith('/pkg/') ? path.slice(5) : '';
-    if (!name || name.includes('/') || name.includes('..')) return void res.writeHead(404).end();
-    try {
-      const body = await readFile(PKG + name);
-      res.writeHead(200, { 'content-type': name.endsWith('.wasm') ? 'application/wasm' : 'text/javascript' }).end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  origin = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  server = await servePages({ '/': APP });
+  origin = server.origin;
+  browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
-  await new Promise((r) => server.close(r));
+  await server?.close();
 });
-
-async function makeUser() {
-  const username = `tabs-${process.pid}-${Date.now()}`;
-  const password = 'Passw0rd!tabs';
-  const res = await fetch(`${EMULATOR}/__admin/users`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ pool: POOL, username, password, attributes: { email: `${username}@example.com` } }),
-  });
-  assert.equal(res.status, 201, await res.text());
-  return { username, password };
-}
-
-const counter = async (op) => (await (await fetch(`${EMULATOR}/__admin/counters`)).json())[op] ?? 0;
 
 async function tab(context) {
   const page = await context.newPage();
@@ -79,7 +44,7 @@ async function tab(context) {
 }
 
 test('three tabs refreshing expired tokens together make one refresh and share its tokens', async () => {
-  const { username, password } = await makeUser();
+  const { username, password } = await makeUser(POOL, 'tabs');
   const context = await browser.newContext();
   const a = await tab(context);
   assert.deepEqual(await a.evaluate((c) => window.auth.signIn(c), { username, password }), { step: 'DONE' });
@@ -109,7 +74,7 @@ test('three tabs refreshing expired tokens together make one refresh and share i
 });
 
 test('sign-out and sign-in in one tab show in the others, with their events', async () => {
-  const { username, password } = await makeUser();
+  const { username, password } = await makeUser(POOL, 'tabs');
   const context = await browser.newContext();
   const [a, b, c] = [await tab(context), await tab(context), await tab(context)];
   await a.evaluate((cred) => window.auth.signIn(cred), { username, password });
