@@ -2,7 +2,8 @@
 //
 // The wasm session (src/session/) is a synchronous state machine that does no I/O: each call
 // (`start`, `resume`) returns one JSON action, and this file performs it —
-//   { flow, send: { url, headers, body } }  fetch it, then `resume(flow, status, body, now)`;
+//   { flow, send: { method, url, headers, body } }  fetch it, then
+//            `resume(flow, status, body, date, now)` (`date`: the Date header, where readable);
 //   { done }  /  { error: { name, message, status? } }  the operation's result or failure;
 //   { join }  the result is that of the refresh flow already in flight;
 //   { flow, verify: [{ n, e, data, sig }] }  check RS256 signatures with Web Crypto, then
@@ -13,6 +14,8 @@
 // it), `redirect` (likewise, this tab's record of a hosted-UI sign-in in progress, always in
 // session storage), `events` (delivered to the app's listeners, in order) and `navigate` (where
 // the browser goes: the hosted UI).
+//
+// Another tab's change to the stored session (the `storage` event) goes to `sync(stored, now)`.
 //
 // This file imports nothing: `bind()` hands it a factory of wasm sessions (index.js does that
 // in `init()`; the browser tests bind their own), so it can be loaded anywhere.

@@ -4,11 +4,15 @@
 //!
 //! A driver (the JS in `js/auth.js`; a scripted server in the native tests) runs each
 //! operation: [`Session::start`] returns an [`Output`] whose [`Next`] says what to do — send
-//! this request, done with this result, failed, or join a refresh already in flight — and
-//! after sending, the driver hands the answer to [`Session::resume`] with the flow id it was
+//! this request, verify these signatures, take the refresh lock, done with this result, failed,
+//! or join a refresh already in flight — and the driver hands back what it got
+//! ([`Session::resume`] with the answer, [`Session::verified`] with Web Crypto's verdict,
+//! [`Session::locked`] with what storage holds once the lock is held) with the flow id it was
 //! given, until the operation is done. Each output also carries the step's effects: the
-//! session's new stored form (or its removal) and the events to deliver. The clock is an
-//! argument of every step, so the session has no environment at all.
+//! session's new stored form (or its removal), this tab's redirect record, the events to
+//! deliver, where the browser goes. [`Session::sync`] follows the storage entry when another
+//! tab changes it. The clock is an argument of every step, so the session has no environment
+//! at all.
 //!
 //! The shape is that of rustls's unbuffered API and quinn-proto: no `async` inside, the runtime
 //! outside. Measured against the earlier `async` session (whose generated state machines were
@@ -129,7 +133,8 @@ struct OpenChallenge {
 enum InFlight {
     /// `InitiateAuth` `USER_SRP_AUTH`: the answer is SRP's `PASSWORD_VERIFIER` challenge.
     SrpInitiate {
-        srp: SrpClient,
+        // Boxed: the client's numbers would size every in-flight entry.
+        srp: Box<SrpClient>,
         user: String,
         password: String,
     },

@@ -38,7 +38,7 @@ impl Session {
                 let srp = SrpClient::new()?;
                 let call = up::initiate_srp(&self.cfg, &a.username, &srp.srp_a_hex());
                 let state = InFlight::SrpInitiate {
-                    srp,
+                    srp: Box::new(srp),
                     user: a.username,
                     password: a.password,
                 };

@@ -351,7 +351,7 @@ pub fn jwt_oracle(token: &str) -> Result<Decoded, String> {
     if signature.is_empty() {
         return Err("empty signature".into());
     }
-    let signing_input = token[..h.len() + 1 + p.len()].as_bytes().to_vec();
+    let signing_input = token.as_bytes()[..h.len() + 1 + p.len()].to_vec();
     Ok(Decoded {
         alg,
         kid,
