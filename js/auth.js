@@ -191,6 +191,7 @@ export class CognitoAuth {
     if (stored !== null && !guard(() => this.#w.restore(stored))) {
       this.#store.removeItem(this.#key);
     }
+    if (config.autoRefresh === true) this.#startTimer();
     // Sign-in, refresh and sign-out in other tabs (localStorage is shared by the origin's
     // tabs; the `storage` event fires in every tab but the one that wrote).
     this.#shared = config.storage !== 'session' && !this.#store.inMemory && typeof addEventListener === 'function';
@@ -206,6 +207,24 @@ export class CognitoAuth {
           }
         }
       });
+    }
+  }
+
+  /**
+   * `autoRefresh`: every 30 s while the page is visible, and when it becomes visible again,
+   * `getTokens()` — which refreshes only tokens near expiry (fresh ones are answered from
+   * memory, with no request).
+   */
+  #startTimer() {
+    const tick = () => {
+      const hidden = typeof document === 'object' && document.visibilityState === 'hidden';
+      if (!hidden && this.isSignedIn) this.getTokens().catch(() => {});
+    };
+    const timer = setInterval(tick, 30_000);
+    // In Node, the timer must not keep the process alive.
+    if (typeof timer === 'object' && typeof timer.unref === 'function') timer.unref();
+    if (typeof document === 'object' && typeof document.addEventListener === 'function') {
+      document.addEventListener('visibilitychange', tick);
     }
   }
 

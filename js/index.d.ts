@@ -91,6 +91,11 @@ export interface CognitoConfig {
    * only for setups whose tokens the SDK cannot check.
    */
   verifyTokenSignatures?: boolean;
+  /**
+   * Refresh ahead of expiry without waiting for a `getTokens()` call: every 30 s while the page
+   * is visible, and when it becomes visible again (default `false`).
+   */
+  autoRefresh?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------

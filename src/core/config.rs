@@ -91,6 +91,9 @@ pub struct Config {
     /// (`verifyTokenSignatures`, default true; turning it off is for setups whose tokens are
     /// signed by something the SDK cannot reach).
     pub verify_signatures: bool,
+    /// Refresh ahead of expiry while the page is visible (`autoRefresh`, default false): read by
+    /// the JS driver, which runs the timer.
+    pub auto_refresh: bool,
 }
 
 /// The top-level option names, as the app spells them.
@@ -108,6 +111,7 @@ const TOP_KEYS: &[&str] = &[
     "refreshTokenRotation",
     "refreshMargin",
     "verifyTokenSignatures",
+    "autoRefresh",
 ];
 const ENDPOINT_KEYS: &[&str] = &["userPool", "identityPool", "s3", "hostedUi"];
 const OAUTH_KEYS: &[&str] = &["domain", "redirectSignIn", "redirectSignOut", "scopes"];
@@ -269,6 +273,12 @@ impl Config {
             }
         };
 
+        let auto_refresh = match optional(fields, "autoRefresh") {
+            None => false,
+            Some(Json::Bool(b)) => *b,
+            Some(_) => return Err(Error::config("autoRefresh", "expected true or false")),
+        };
+
         let [user_pool, identity_pool, s3, hosted_ui_url] = urls.map(owned);
         Ok(Config {
             region: region.to_string(),
@@ -289,6 +299,7 @@ impl Config {
             refresh_token_rotation,
             refresh_margin_secs,
             verify_signatures,
+            auto_refresh,
         })
     }
 
@@ -502,6 +513,7 @@ mod tests {
         assert!(!c.refresh_token_rotation);
         assert_eq!(c.refresh_margin_secs, 300);
         assert!(c.verify_signatures);
+        assert!(!c.auto_refresh);
     }
 
     #[test]
@@ -591,6 +603,7 @@ mod tests {
         assert!(err_message(cfg(r#","endpoints":"http://x""#)).starts_with("endpoints:"));
         assert!(err_message(cfg(r#","issuer":"ftp://x""#)).starts_with("issuer:"));
         assert!(err_message(cfg(r#","refreshMargin":3601"#)).starts_with("refreshMargin:"));
+        assert!(err_message(cfg(r#","autoRefresh":"yes""#)).starts_with("autoRefresh:"));
         assert!(err_message(cfg(r#","refreshMargin":-1"#)).starts_with("refreshMargin:"));
         assert!(err_message(cfg(r#","oauth":{"domain":"https://d"}"#))
             .starts_with("oauth.redirectSignIn:"));

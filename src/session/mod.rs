@@ -210,6 +210,10 @@ pub struct Session {
     last_flow: u32,
     /// The flow of the refresh in progress, which other `getTokens` calls join.
     refreshing: Option<u32>,
+    /// After refreshes failed for the network: the next one is not tried before `retry_at_ms`
+    /// while the tokens are valid; `backoff_ms` doubles with each failure (1 s to 60 s).
+    retry_at_ms: i64,
+    backoff_ms: i64,
     /// Bumped whenever the session is cleared, so a refresh that was in flight cannot bring a
     /// signed-out session back.
     generation: u64,
@@ -248,6 +252,8 @@ impl Session {
             in_flight: Vec::new(),
             last_flow: 0,
             refreshing: None,
+            retry_at_ms: 0,
+            backoff_ms: 0,
             generation: 0,
             now_ms: 0,
             jwks: Default::default(),

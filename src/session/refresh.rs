@@ -31,7 +31,8 @@ impl Session {
             let stored = current.clone();
             return Ok(self.accept(stored, Then::Stored { force }));
         }
-        if !force && !current.refresh_due(self.now_ms, self.margin_ms()) {
+        let backing_off = self.now_ms < self.retry_at_ms && self.now_ms < current.expires_at_ms;
+        if !force && (!current.refresh_due(self.now_ms, self.margin_ms()) || backing_off) {
             return Ok(Next::Done(current.to_app_json()));
         }
         if let Some(flow) = self.refreshing {
@@ -202,12 +203,18 @@ impl Session {
         }
     }
 
-    /// A refresh that failed with `e`. A refusal (`NotAuthorizedException`, or
+    /// A refresh that failed with `e`. A network failure backs the next refresh off. A refusal (`NotAuthorizedException`, or
     /// `OAuthInvalidGrant` from the token endpoint: the refresh token was revoked or has
     /// expired) signs out, with `refreshFailed` then `signedOut`. Any other failure emits
     /// `refreshFailed` and, unless forced, still returns the current tokens while they are
     /// valid, so the app keeps working and a later call retries.
     pub(super) fn refresh_failed(&mut self, current: TokenSet, force: bool, e: Error) -> Next {
+        if e.code == ErrorCode::NetworkError {
+            // Offline: the next refresh waits 1 s, then 2, 4 … up to a minute (while the tokens
+            // last; a forced refresh tries at once).
+            self.backoff_ms = (self.backoff_ms * 2).clamp(1_000, 60_000);
+            self.retry_at_ms = self.now_ms.saturating_add(self.backoff_ms);
+        }
         let rejected = matches!(e.name(), "NotAuthorizedException" | "OAuthInvalidGrant");
         if rejected {
             self.clear();

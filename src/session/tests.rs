@@ -672,6 +672,39 @@ fn a_network_failure_keeps_still_valid_tokens() {
 }
 
 #[test]
+fn refreshes_back_off_while_offline_and_the_tokens_last() {
+    let mut env = Env::new();
+    let mut s = env.signed_in("");
+    env.now = NOW + 3_600_000 - 60_000; // due: a minute left
+    env.answer("InitiateAuth", 0, "");
+    env.run(&mut s, Op::GetTokens, None).unwrap();
+    // Within the second that follows, calls get the valid tokens without trying again.
+    env.now += 500;
+    env.run(&mut s, Op::GetTokens, None).unwrap();
+    assert_eq!(env.sent.len(), 2, "one sign-in, one failed refresh");
+    // Then it tries again; a second failure waits 2 s.
+    env.now += 600;
+    env.answer("InitiateAuth", 0, "");
+    env.run(&mut s, Op::GetTokens, None).unwrap();
+    env.now += 1_500;
+    env.run(&mut s, Op::GetTokens, None).unwrap();
+    assert_eq!(env.sent.len(), 3);
+    // A forced refresh does not wait; a success ends the backoff.
+    env.answer("InitiateAuth", 200, &tokens_body(None, "sub-1"));
+    env.run(&mut s, Op::GetTokens, Some(r#"{"forceRefresh":true}"#)).unwrap();
+    assert_eq!(env.events, ["refreshFailed", "refreshFailed", "tokenRefreshed"]);
+    // Once the tokens have expired, waiting is no option: every call tries.
+    env.answer("InitiateAuth", 0, "");
+    env.now += 3_600_000;
+    env.run(&mut s, Op::GetTokens, None).unwrap_err();
+    env.answer("InitiateAuth", 0, "").answer("InitiateAuth", 0, "");
+    assert_eq!(env.run(&mut s, Op::GetTokens, None).unwrap_err().name(), "NetworkError");
+    assert_eq!(env.run(&mut s, Op::GetTokens, None).unwrap_err().name(), "NetworkError");
+    assert!(s.is_signed_in());
+    env.done();
+}
+
+#[test]
 fn sign_out_clears_even_when_cognito_is_unreachable() {
     let mut env = Env::new();
     let mut s = env.signed_in("");

@@ -142,6 +142,8 @@ impl Session {
                 }
                 let app = set.to_app_json();
                 self.keep(set);
+                self.backoff_ms = 0;
+                self.retry_at_ms = 0;
                 self.emit(AuthEvent::TokenRefreshed, None);
                 Next::Done(app)
             }
