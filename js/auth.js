@@ -260,8 +260,8 @@ export class CognitoAuth {
   /**
    * Runs a refresh under the refresh lock: one tab of the origin at a time, so a rotated refresh
    * token is never used twice; the session first sees what the tab before it stored. Where Web
-   * Locks is missing (Node, old browsers), it goes on without the lock, still from what storage
-   * holds now.
+   * Locks is missing, tabs that share localStorage take a lease there instead (`#leased`); with
+   * nothing shared (memory, session storage, Node) there is no other tab to wait for.
    */
   #locked(flow) {
     const read = () => this.#store.getItem(this.#key) ?? undefined;
@@ -286,9 +286,47 @@ export class CognitoAuth {
       return this.#steps(action);
     };
     const locks = typeof navigator === 'object' ? navigator.locks : undefined;
-    if (!locks) return run(false);
-    return locks.request(this.#lockName, { ifAvailable: true }, (free) =>
-      free ? run(false) : locks.request(this.#lockName, () => run(true)));
+    if (locks) {
+      return locks.request(this.#lockName, { ifAvailable: true }, (free) =>
+        free ? run(false) : locks.request(this.#lockName, () => run(true)));
+    }
+    return this.#shared ? this.#leased(run) : run(false);
+  }
+
+  /**
+   * The refresh lock where Web Locks is missing but tabs share localStorage: a lease there,
+   * `{ owner, until }` under the lock's name. A tab writes its lease when there is none (or it
+   * ran out), lets racing writes settle for 50 ms and holds the lock if the lease is still its
+   * own; otherwise it looks again every 100 ms. Best effort: a lease runs out after 10 s, and
+   * two tabs whose writes cross within the 50 ms can both go on (rotating clients' grace period
+   * then covers the second refresh).
+   */
+  async #leased(run) {
+    const key = this.#lockName;
+    const me = Date.now().toString(36) + Math.random().toString(36).slice(2);
+    const holder = () => {
+      try {
+        return JSON.parse(this.#store.getItem(key) ?? 'null');
+      } catch {
+        return null;
+      }
+    };
+    let waited = false;
+    for (;;) {
+      const lease = holder();
+      if (!lease || !(lease.until > Date.now())) {
+        write(this.#store, key, JSON.stringify({ owner: me, until: Date.now() + 10_000 }));
+        await new Promise((r) => setTimeout(r, 50));
+        if (holder()?.owner === me) break;
+      }
+      waited = true;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    try {
+      return await run(waited);
+    } finally {
+      if (holder()?.owner === me) write(this.#store, key, null);
+    }
   }
 
   /** Performs `action` and those that follow, to the operation's result. */

@@ -43,9 +43,14 @@ async function tab(context) {
   return page;
 }
 
-test('three tabs refreshing expired tokens together make one refresh and share its tokens', async () => {
+/** Three tabs load an expired session and call getTokens() together. */
+async function threeTabsRefresh({ withoutWebLocks }) {
   const { username, password } = await makeUser(POOL, 'tabs');
   const context = await browser.newContext();
+  if (withoutWebLocks) {
+    // A browser without Web Locks: the SDK falls back to a lease in localStorage.
+    await context.addInitScript(() => Object.defineProperty(navigator, 'locks', { value: undefined }));
+  }
   const a = await tab(context);
   assert.deepEqual(await a.evaluate((c) => window.auth.signIn(c), { username, password }), { step: 'DONE' });
   // The access token's expiry as the tabs will see it: past.
@@ -56,6 +61,7 @@ test('three tabs refreshing expired tokens together make one refresh and share i
   }, KEY);
   const tabs = [await tab(context), await tab(context), await tab(context)];
   await a.close();
+  if (withoutWebLocks) assert.equal(await tabs[0].evaluate(() => navigator.locks), undefined);
   const refreshes = await counter('GetTokensFromRefreshToken');
   const results = await Promise.all(tabs.map((t) => t.evaluate(() =>
     window.auth.getTokens().then((t) => ({ ok: t }), (e) => ({ error: e.name + ': ' + e.message })))));
@@ -71,7 +77,13 @@ test('three tabs refreshing expired tokens together make one refresh and share i
   const next = await tabs[2].evaluate(() => window.auth.getTokens({ forceRefresh: true }).then((t) => t.idToken, (e) => e.name));
   assert.equal(next.split('.').length, 3, next);
   await context.close();
-});
+}
+
+test('three tabs refreshing expired tokens together make one refresh and share its tokens', () =>
+  threeTabsRefresh({ withoutWebLocks: false }));
+
+test('without Web Locks, the localStorage lease still makes one refresh for three tabs', () =>
+  threeTabsRefresh({ withoutWebLocks: true }));
 
 test('sign-out and sign-in in one tab show in the others, with their events', async () => {
   const { username, password } = await makeUser(POOL, 'tabs');
