@@ -374,8 +374,9 @@ impl<'a> ClaimsView<'a> {
     /// Checks, in this order, that the token was issued by `expected_issuer`
     /// (`https://cognito-idp.<region>.amazonaws.com/<userPoolId>`), is of `expected_use`, was
     /// issued to `expected_client_id`, and has not expired at `now_ms` (with `skew_ms` of
-    /// allowance). The first failing check is a `TokenVerificationFailed` error named
-    /// `issuer`, `token_use`, `audience` or `expired`.
+    /// allowance), nor was issued after `now_ms` (same allowance). The first failing check is a
+    /// `TokenVerificationFailed` error named `issuer`, `token_use`, `audience`, `expired` or
+    /// `iat`.
     pub fn check_claims(
         &self,
         expected_issuer: &str,
@@ -407,6 +408,12 @@ impl<'a> ClaimsView<'a> {
         }
         if self.is_expired(now_ms, skew_ms) {
             return Err(verification_failed("expired: ", "the token has expired"));
+        }
+        if self
+            .iat
+            .is_some_and(|iat| iat.saturating_mul(1000) > now_ms.saturating_add(skew_ms))
+        {
+            return Err(verification_failed("iat: ", "the token was issued in the future"));
         }
         Ok(())
     }

@@ -139,7 +139,7 @@ impl Session {
                 "nonce: the id token was not issued for this sign-in",
             ));
         }
-        let mut set = tokens::receive(&self.cfg, t, None, None, self.now_ms)?;
+        let mut set = tokens::receive(&self.cfg, t, None, None, self.now_ms, self.server_now_ms())?;
         set.hosted_ui = true;
         let app_state = app_state.map(str::to_string);
         Ok(self.accept(set, Then::CodeExchange { app_state }))

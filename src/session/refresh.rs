@@ -180,6 +180,7 @@ impl Session {
                 current.refresh_token.as_deref(),
                 sub.as_deref(),
                 self.now_ms,
+                self.server_now_ms(),
             )?;
             set.hosted_ui = current.hosted_ui;
             Ok(set)

@@ -112,7 +112,7 @@ impl Session {
     ) -> Result<Next> {
         let ch = match outcome {
             AuthOutcome::Tokens(t) => {
-                let set = tokens::receive(&self.cfg, t, None, None, self.now_ms)?;
+                let set = tokens::receive(&self.cfg, t, None, None, self.now_ms, self.server_now_ms())?;
                 return Ok(self.accept(set, Then::SignIn));
             }
             AuthOutcome::Challenge(ch) => ch,

@@ -68,18 +68,21 @@ fn check_pair(
     Ok(access.username.or(id.username).unwrap_or(id.sub).to_owned())
 }
 
-/// Checks a freshly issued token pair (issuer, token use, audience / client id, expiry with
-/// [`CLOCK_SKEW_MS`], and that both tokens are for the same user, and — on refresh — the user
-/// `expected_sub`), and makes the token set to store. Without a new refresh token the
-/// `previous_refresh` one is kept (Cognito's `REFRESH_TOKEN_AUTH` does not rotate it).
+/// Checks a freshly issued token pair (issuer, token use, audience / client id, expiry and
+/// issue time at the servers' time `server_now_ms` with [`CLOCK_SKEW_MS`], that both tokens are
+/// for the same user, and — on refresh — the user `expected_sub`), and makes the token set to
+/// store; its expiry is kept by this device's clock (`now_ms` plus `ExpiresIn`). Without a new
+/// refresh token the `previous_refresh` one is kept (Cognito's `REFRESH_TOKEN_AUTH` does not
+/// rotate it).
 pub fn receive(
     cfg: &Config,
     t: AuthTokens,
     previous_refresh: Option<&str>,
     expected_sub: Option<&str>,
     now_ms: i64,
+    server_now_ms: i64,
 ) -> Result<TokenSet> {
-    let now = now_ms.max(0) as u64;
+    let now = server_now_ms.max(0) as u64;
     let username = check_pair(
         cfg,
         &t.id_token,
@@ -277,6 +280,7 @@ pub(crate) mod tests {
             None,
             None,
             NOW,
+            NOW,
         )
         .unwrap();
         assert_eq!(set.username, "alice");
@@ -306,6 +310,7 @@ pub(crate) mod tests {
             Some("old"),
             Some("sub-1"),
             NOW,
+            NOW,
         )
         .unwrap();
         assert_eq!(set.refresh_token.as_deref(), Some("old"));
@@ -314,6 +319,7 @@ pub(crate) mod tests {
             auth_tokens(id, access, None),
             Some("old"),
             Some("sub-2"),
+            NOW,
             NOW,
         )
         .unwrap_err();
@@ -329,11 +335,11 @@ pub(crate) mod tests {
             "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other",
             "client1",
         );
-        let e = receive(&config(), auth_tokens(id, access, None), None, None, NOW).unwrap_err();
+        let e = receive(&config(), auth_tokens(id, access, None), None, None, NOW, NOW).unwrap_err();
         assert_eq!(e.name(), "TokenVerificationFailed");
         assert!(e.message.starts_with("issuer"));
         let (id, access) = pair("s", "u", 1_700_003_600, ISS, "client2");
-        let e = receive(&config(), auth_tokens(id, access, None), None, None, NOW).unwrap_err();
+        let e = receive(&config(), auth_tokens(id, access, None), None, None, NOW, NOW).unwrap_err();
         assert!(e.message.starts_with("audience"));
         let (id, access) = pair("s", "u", 1_699_000_000, ISS, "client1");
         let e = receive(
@@ -341,6 +347,7 @@ pub(crate) mod tests {
             auth_tokens(id, access.clone(), None),
             None,
             None,
+            NOW,
             NOW,
         )
         .unwrap_err();
@@ -353,6 +360,7 @@ pub(crate) mod tests {
             None,
             None,
             NOW,
+            NOW,
         )
         .unwrap_err();
         assert!(e.message.starts_with("token_use"));
@@ -362,12 +370,30 @@ pub(crate) mod tests {
                 auth_tokens("x".into(), "y".into(), None),
                 None,
                 None,
-                NOW
+                NOW,
+                NOW,
             )
             .unwrap_err()
             .name(),
             "InvalidToken"
         );
+    }
+
+    #[test]
+    fn claims_are_checked_at_the_servers_time() {
+        // Issued by servers whose clock is ten minutes ahead of this device's.
+        let issued = (NOW / 1000 + 600) as u64;
+        let claims = |token_use: &str, aud_key: &str| {
+            format!(
+                r#"{{"sub":"s","iss":"{ISS}","{aud_key}":"client1","token_use":"{token_use}","iat":{issued},"exp":{}}}"#,
+                issued + 3600
+            )
+        };
+        let t = || auth_tokens(jwt(&claims("id", "aud")), jwt(&claims("access", "client_id")), None);
+        let e = receive(&config(), t(), None, None, NOW, NOW).unwrap_err();
+        assert_eq!((e.name(), e.message.as_str()), ("TokenVerificationFailed", "iat: the token was issued in the future"));
+        let set = receive(&config(), t(), None, None, NOW, NOW + 600_000).unwrap();
+        assert_eq!(set.expires_at_ms, NOW + 3_600_000, "expiry is kept by this device's clock");
     }
 
     #[test]
