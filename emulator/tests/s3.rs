@@ -260,9 +260,15 @@ impl Emu {
 
     /// A presigned GET URL's target (path + query) for `path`.
     fn presign_get(&self, path: &str, creds: &Credentials, expires: u32) -> String {
+        self.presign("GET", path, "", creds, expires)
+    }
+
+    /// A presigned URL's target (path + query) for `method` on `path`, whose own `query` is
+    /// already as on the wire; only `host` is signed, as in a browser link.
+    fn presign(&self, method: &str, path: &str, query: &str, creds: &Credentials, expires: u32) -> String {
         let host = self.host();
         let headers = [("host", host.as_str())];
-        let parts = HttpRequestParts { method: "GET", path, query: "", headers: &headers };
+        let parts = HttpRequestParts { method, path, query, headers: &headers };
         let params = SigningParams::s3("us-east-1", UtcDateTime::from_unix_ms(self.app.clock.now_ms()));
         let q = presign(&parts, &params, creds, expires).expect("presigns");
         format!("{path}?{}", q.query)
@@ -863,4 +869,411 @@ fn objects_survive_a_restart_with_a_data_dir_and_reset_clears_them() {
     assert_ne!(again.identity_id, me.identity_id);
     third.send(Request::new("GET", p), &again).assert_error(403, "AccessDenied");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Keys and query values that exercise every canonicalisation rule, signed by the SDK's signer
+/// (the client) and verified by the emulator with aws-sigv4 — header-signed and presigned, each
+/// with the session token; then a one-byte change to the path, a signed header or a query value
+/// must be refused.
+#[test]
+fn tricky_keys_signed_by_the_sdk_are_verified_by_aws_sigv4() {
+    let emu = start(None);
+    let me = emu.creds(Some("tricky"));
+    let base = format!("private/{}/", me.identity_id);
+    let keys = [
+        "über cat+1 (2).jpg",
+        "a~b",
+        "%41",
+        "%2541 and %zz",
+        "two  spaces and a trailing one ",
+        "+",
+        "a+b=c&d",
+        "(parentheses) [brackets] {braces}",
+        "*!'();:@&=+$,?#",
+        "deep/er/and/deeper/still/x.bin",
+        "ü/ß/€/日本語.txt",
+        "tab\there",
+        "dots..and.dot./x",
+    ];
+    // `=`, `&` and `/` inside query values, plus a space and a quote.
+    let disposition = "attachment; filename=\"a=b&c/d (1).jpg\"";
+    let content_type = "text/plain; charset=utf-8; x=a/b&c=d";
+    let overrides = format!(
+        "response-content-disposition={}&response-content-type={}",
+        percent_encode(disposition, false),
+        percent_encode(content_type, false)
+    );
+    for key in keys {
+        let key = format!("{base}{key}");
+        let p = path("photos", &key);
+        let body = format!("body of {key}").into_bytes();
+
+        // Header-signed PUT (signed payload, metadata with spaces and odd characters).
+        let put = || {
+            Request::new("PUT", p.clone())
+                .header("content-type", "text/plain")
+                .header("x-amz-meta-note", "  spaced   out, & (odd) = \"chars\"  ")
+                .body(&body)
+        };
+        let r = emu.send(put(), &me);
+        assert_eq!(r.status, 200, "{key}: {}", r.text());
+        // The same with an unsigned payload.
+        let mut unsigned = put();
+        unsigned.payload = Body::Unsigned;
+        assert_eq!(emu.send(unsigned, &me).status, 200, "{key}");
+
+        // Header-signed GET with query values full of `=`, `&` and `/`.
+        let r = emu.send(Request::new("GET", p.clone()).query(&overrides), &me);
+        assert_eq!(r.status, 200, "{key}: {}", r.text());
+        assert_eq!(r.body, body);
+        assert_eq!(r.header("content-disposition"), Some(disposition));
+        assert_eq!(r.header("content-type"), Some(content_type));
+        assert_eq!(r.header("x-amz-meta-note"), Some("spaced   out, & (odd) = \"chars\""), "{key}");
+
+        // Presigned GET and HEAD, with and without extra query values.
+        for (method, query) in [("GET", ""), ("GET", overrides.as_str()), ("HEAD", overrides.as_str())] {
+            let url = emu.presign(method, &p, query, &me.creds, 300);
+            assert!(url.contains("X-Amz-Security-Token="));
+            let r = http(emu.port, method, &url, &[("host".into(), emu.host())], b"");
+            assert_eq!(r.status, 200, "{method} {key} {query}: {}", r.text());
+        }
+
+        // One byte more, less or different in the path: another key, not the one signed.
+        let (headers, _) = emu.sign(&Request::new("GET", p.clone()), &me.creds);
+        for tampered in [format!("{p}x"), p[..p.len() - 1].to_string(), format!("{}X", &p[..p.len() - 1])] {
+            let r = http(emu.port, "GET", &tampered, &headers, b"");
+            r.assert_error(403, "SignatureDoesNotMatch");
+        }
+        // One byte of a signed header.
+        let (mut headers, _) = emu.sign(&put(), &me.creds);
+        for (k, v) in headers.iter_mut() {
+            if k == "x-amz-meta-note" {
+                v.push('!');
+            }
+        }
+        http(emu.port, "PUT", &p, &headers, &body).assert_error(403, "SignatureDoesNotMatch");
+        let (mut headers, _) = emu.sign(&put(), &me.creds);
+        for (k, v) in headers.iter_mut() {
+            if k == "content-type" {
+                *v = "text/plaiN".into();
+            }
+        }
+        http(emu.port, "PUT", &p, &headers, &body).assert_error(403, "SignatureDoesNotMatch");
+        // One byte of a query value, header-signed and presigned.
+        let (headers, _) = emu.sign(&Request::new("GET", p.clone()).query(&overrides), &me.creds);
+        let changed = overrides.replacen("utf-8", "utf-9", 1);
+        http(emu.port, "GET", &format!("{p}?{changed}"), &headers, b"").assert_error(403, "SignatureDoesNotMatch");
+        let url = emu.presign("GET", &p, &overrides, &me.creds, 300);
+        emu.get(&url.replacen("utf-8", "utf-9", 1), &[]).assert_error(403, "SignatureDoesNotMatch");
+        let url = emu.presign("GET", &p, "", &me.creds, 300);
+        let r = emu.get(&url.replacen(&p, &format!("{p}x"), 1), &[]);
+        r.assert_error(403, "SignatureDoesNotMatch");
+        // What S3 echoes is the canonical request of what arrived: the tampered path.
+        assert!(r.xml("CanonicalRequest").unwrap().starts_with(&format!("GET\n{p}x\n")), "{}", r.text());
+    }
+}
+
+/// The base64 of the big-endian CRC-32/ISO-HDLC of `data`, as S3 sends `x-amz-checksum-crc32`.
+fn crc32_b64(data: &[u8]) -> String {
+    emulator::crypto::b64(&crc::Crc::<u32>::new(&crc::CRC_32_ISO_HDLC).checksum(data).to_be_bytes())
+}
+
+/// The base64 of the big-endian CRC-64/NVME of `data` (`x-amz-checksum-crc64nvme`).
+fn crc64_b64(data: &[u8]) -> String {
+    emulator::crypto::b64(&crc::Crc::<u64>::new(&crc::CRC_64_NVME).checksum(data).to_be_bytes())
+}
+
+#[test]
+fn put_object_checksums_are_verified_stored_and_returned() {
+    let emu = start(None);
+    let me = emu.creds(Some("checksummer"));
+    let p = path("photos", &format!("private/{}/sum.txt", me.identity_id));
+    let body = b"checksum me".to_vec();
+    let put = |headers: &[(&str, &str)], data: &[u8]| {
+        let mut r = Request::new("PUT", p.clone()).body(data);
+        for (k, v) in headers {
+            r = r.header(k, v);
+        }
+        emu.send(r, &me)
+    };
+
+    let crc32 = crc32_b64(&body);
+    let r = put(&[("x-amz-checksum-crc32", &crc32)], &body);
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.header("x-amz-checksum-crc32"), Some(crc32.as_str()));
+    assert_eq!(r.header("x-amz-checksum-type"), Some("FULL_OBJECT"));
+
+    // GetObject / HeadObject return it when asked with x-amz-checksum-mode, as S3 does.
+    let r = emu.send(Request::new("HEAD", p.clone()), &me);
+    assert_eq!((r.status, r.header("x-amz-checksum-crc32")), (200, None));
+    for method in ["HEAD", "GET"] {
+        let r = emu.send(Request::new(method, p.clone()).header("x-amz-checksum-mode", "ENABLED"), &me);
+        assert_eq!(r.status, 200);
+        assert_eq!(r.header("x-amz-checksum-crc32"), Some(crc32.as_str()), "{method}");
+        assert_eq!(r.header("x-amz-checksum-type"), Some("FULL_OBJECT"));
+    }
+    // Not with a part of the object.
+    let r = emu.send(
+        Request::new("GET", p.clone()).header("x-amz-checksum-mode", "ENABLED").header("range", "bytes=0-1"),
+        &me,
+    );
+    assert_eq!((r.status, r.header("x-amz-checksum-crc32")), (206, None));
+
+    // A checksum that is not the body's: nothing is stored.
+    let r = put(&[("x-amz-checksum-crc32", &crc32_b64(b"something else"))], b"replacement");
+    r.assert_error(400, "BadDigest");
+    assert_eq!(r.xml("Message").as_deref(), Some("The CRC32 you specified did not match the calculated checksum."));
+    assert_eq!(emu.send(Request::new("GET", p.clone()), &me).body, body);
+    let r = put(&[("x-amz-checksum-crc64nvme", &crc64_b64(b"other"))], &body);
+    r.assert_error(400, "BadDigest");
+    assert_eq!(r.xml("Message").as_deref(), Some("The CRC64NVME you specified did not match the calculated checksum."));
+
+    // CRC64NVME with the SDK's algorithm header.
+    let crc64 = crc64_b64(&body);
+    let r = put(&[("x-amz-sdk-checksum-algorithm", "CRC64NVME"), ("x-amz-checksum-crc64nvme", &crc64)], &body);
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.header("x-amz-checksum-crc64nvme"), Some(crc64.as_str()));
+    let r = emu.send(Request::new("HEAD", p.clone()).header("x-amz-checksum-mode", "ENABLED"), &me);
+    assert_eq!((r.header("x-amz-checksum-crc64nvme"), r.header("x-amz-checksum-crc32")), (Some(crc64.as_str()), None));
+    // The algorithm header alone: S3 computes the checksum itself.
+    let r = put(&[("x-amz-sdk-checksum-algorithm", "crc32")], &body);
+    assert_eq!((r.status, r.header("x-amz-checksum-crc32")), (200, Some(crc32.as_str())));
+    // An algorithm header that names another algorithm than the value's.
+    put(&[("x-amz-sdk-checksum-algorithm", "CRC32"), ("x-amz-checksum-crc64nvme", &crc64)], &body)
+        .assert_error(400, "BadDigest");
+
+    // Malformed values, two values, unknown and not emulated algorithms.
+    for bad in ["abc", "AAAAAAAAAAA=", "not base64!", ""] {
+        let r = put(&[("x-amz-checksum-crc32", bad)], &body);
+        r.assert_error(400, "InvalidRequest");
+        assert_eq!(r.xml("Message").as_deref(), Some("Value for x-amz-checksum-crc32 header is invalid."), "{bad}");
+    }
+    let r = put(&[("x-amz-checksum-crc32", &crc32), ("x-amz-checksum-crc64nvme", &crc64)], &body);
+    r.assert_error(400, "InvalidRequest");
+    assert!(r.xml("Message").unwrap().contains("Multiple checksum Types are not allowed"));
+    put(&[("x-amz-sdk-checksum-algorithm", "MD5")], &body).assert_error(400, "InvalidRequest");
+    put(&[("x-amz-checksum-sha256", &emulator::crypto::b64(&emulator::crypto::sha256(&body)))], &body)
+        .assert_error(501, "NotImplemented");
+    put(&[("x-amz-sdk-checksum-algorithm", "CRC32C")], &body).assert_error(501, "NotImplemented");
+    // A plain PUT replaces the object and its checksum.
+    assert_eq!(put(&[], &body).status, 200);
+    let r = emu.send(Request::new("HEAD", p.clone()).header("x-amz-checksum-mode", "ENABLED"), &me);
+    assert_eq!((r.header("x-amz-checksum-crc32"), r.header("x-amz-checksum-type")), (None, None));
+}
+
+/// A part of a CompleteMultipartUpload body: number, ETag, and a checksum element and value.
+type ListedPart<'a> = (u32, &'a str, Option<(&'a str, &'a str)>);
+
+fn complete_body_with(parts: &[ListedPart]) -> Vec<u8> {
+    let mut s = String::from("<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">");
+    for (n, e, checksum) in parts {
+        s.push_str(&format!("<Part><PartNumber>{n}</PartNumber><ETag>{e}</ETag>"));
+        if let Some((element, value)) = checksum {
+            s.push_str(&format!("<{element}>{value}</{element}>"));
+        }
+        s.push_str("</Part>");
+    }
+    s.push_str("</CompleteMultipartUpload>");
+    s.into_bytes()
+}
+
+#[test]
+fn multipart_full_object_checksums() {
+    let emu = start(None);
+    let me = emu.creds(Some("mp-full"));
+    let p = path("photos", &format!("private/{}/full.bin", me.identity_id));
+    let create = |headers: &[(&str, &str)]| {
+        let mut r = Request::new("POST", p.clone()).query("uploads");
+        for (k, v) in headers {
+            r = r.header(k, v);
+        }
+        emu.send(r, &me)
+    };
+    // CRC64NVME: FULL_OBJECT by default; COMPOSITE is refused.
+    let r = create(&[("x-amz-checksum-algorithm", "CRC64NVME")]);
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.header("x-amz-checksum-algorithm"), Some("CRC64NVME"));
+    assert_eq!(r.header("x-amz-checksum-type"), Some("FULL_OBJECT"));
+    let upload = r.xml("UploadId").unwrap();
+    let r = create(&[("x-amz-checksum-algorithm", "CRC64NVME"), ("x-amz-checksum-type", "COMPOSITE")]);
+    r.assert_error(400, "InvalidRequest");
+    assert_eq!(
+        r.xml("Message").as_deref(),
+        Some("The COMPOSITE checksum type cannot be used with the crc64nvme checksum algorithm.")
+    );
+    create(&[("x-amz-checksum-type", "FULL_OBJECT")]).assert_error(400, "InvalidRequest");
+    create(&[("x-amz-checksum-algorithm", "CRC32"), ("x-amz-checksum-type", "BOTH")])
+        .assert_error(400, "InvalidRequest");
+    create(&[("x-amz-checksum-algorithm", "SHA256")]).assert_error(501, "NotImplemented");
+    create(&[("x-amz-checksum-algorithm", "ADLER32")]).assert_error(400, "InvalidRequest");
+
+    let uq = format!("uploadId={}", percent_encode(&upload, false));
+    let parts: Vec<Vec<u8>> = vec![vec![b'x'; 1024], b"the end".to_vec()];
+    let part = |n: u32, data: &[u8], headers: &[(&str, &str)]| {
+        let mut r = Request::new("PUT", p.clone()).query(&format!("partNumber={n}&{uq}")).body(data);
+        for (k, v) in headers {
+            r = r.header(k, v);
+        }
+        emu.send(r, &me)
+    };
+    // Every part must carry the upload's algorithm, with the right value.
+    let r = part(1, &parts[0], &[]);
+    r.assert_error(400, "InvalidRequest");
+    assert!(r.xml("Message").unwrap().contains("crc64nvme"), "{}", r.text());
+    part(1, &parts[0], &[("x-amz-sdk-checksum-algorithm", "CRC64NVME")]).assert_error(400, "InvalidRequest");
+    let r = part(1, &parts[0], &[("x-amz-checksum-crc32", &crc32_b64(&parts[0]))]);
+    r.assert_error(400, "InvalidRequest");
+    assert!(r.xml("Message").unwrap().starts_with("Checksum Type mismatch occurred"));
+    part(1, &parts[0], &[("x-amz-checksum-crc64nvme", &crc64_b64(b"no"))]).assert_error(400, "BadDigest");
+    let mut etags = Vec::new();
+    for (i, data) in parts.iter().enumerate() {
+        let sum = crc64_b64(data);
+        let r = part(i as u32 + 1, data, &[("x-amz-checksum-crc64nvme", &sum)]);
+        assert_eq!(r.status, 200, "{}", r.text());
+        assert_eq!(r.header("x-amz-checksum-crc64nvme"), Some(sum.as_str()));
+        etags.push(r.header("etag").unwrap().to_string());
+    }
+
+    let r = emu.send(Request::new("GET", p.clone()).query(&uq), &me);
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.xml_all("ChecksumCRC64NVME"), parts.iter().map(|d| crc64_b64(d)).collect::<Vec<_>>());
+    assert_eq!(r.xml("ChecksumAlgorithm").as_deref(), Some("CRC64NVME"));
+    assert_eq!(r.xml("ChecksumType").as_deref(), Some("FULL_OBJECT"));
+
+    let complete = |body: Vec<u8>, headers: &[(&str, &str)]| {
+        let mut r = Request::new("POST", p.clone()).query(&uq).body(&body);
+        for (k, v) in headers {
+            r = r.header(k, v);
+        }
+        emu.send(r, &me)
+    };
+    let sums: Vec<String> = parts.iter().map(|d| crc64_b64(d)).collect();
+    let listed = |second: &str| {
+        complete_body_with(&[
+            (1, &etags[0], Some(("ChecksumCRC64NVME", &sums[0]))),
+            (2, &etags[1], Some(("ChecksumCRC64NVME", second))),
+        ])
+    };
+    // A part checksum that is not the part's.
+    let r = complete(listed(&sums[0]), &[]);
+    r.assert_error(400, "InvalidPart");
+    assert_eq!(r.xml("PartNumber").as_deref(), Some("2"));
+    let r = complete(
+        complete_body_with(&[(1, &etags[0], Some(("ChecksumCRC32", &crc32_b64(&parts[0])))), (2, &etags[1], None)]),
+        &[],
+    );
+    r.assert_error(400, "InvalidPart");
+    // A whole-object checksum that is not the object's, of another algorithm, another type.
+    let whole = crc64_b64(&parts.concat());
+    let r = complete(listed(&sums[1]), &[("x-amz-checksum-crc64nvme", &crc64_b64(b"not it"))]);
+    r.assert_error(400, "BadDigest");
+    complete(listed(&sums[1]), &[("x-amz-checksum-crc32", &crc32_b64(&parts.concat()))])
+        .assert_error(400, "InvalidRequest");
+    complete(listed(&sums[1]), &[("x-amz-checksum-type", "COMPOSITE")]).assert_error(400, "InvalidRequest");
+    // Right: part checksums are optional for FULL_OBJECT, the whole-object one matches.
+    let r = complete(
+        complete_body_with(&[(1, &etags[0], None), (2, &etags[1], Some(("ChecksumCRC64NVME", &sums[1])))]),
+        &[("x-amz-checksum-crc64nvme", &whole), ("x-amz-checksum-type", "FULL_OBJECT")],
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.xml("ChecksumCRC64NVME"), Some(whole.clone()));
+    assert_eq!(r.xml("ChecksumType").as_deref(), Some("FULL_OBJECT"));
+    for method in ["HEAD", "GET"] {
+        let r = emu.send(Request::new(method, p.clone()).header("x-amz-checksum-mode", "ENABLED"), &me);
+        assert_eq!(r.header("x-amz-checksum-crc64nvme"), Some(whole.as_str()), "{method}");
+        assert_eq!(r.header("x-amz-checksum-type"), Some("FULL_OBJECT"));
+    }
+
+    // CRC32 can be FULL_OBJECT too, when asked.
+    let r = create(&[("x-amz-checksum-algorithm", "CRC32"), ("x-amz-checksum-type", "FULL_OBJECT")]);
+    assert_eq!(r.header("x-amz-checksum-type"), Some("FULL_OBJECT"));
+    let uq = format!("uploadId={}", percent_encode(&r.xml("UploadId").unwrap(), false));
+    let data = b"one part only".to_vec();
+    let r = emu.send(
+        Request::new("PUT", p.clone())
+            .query(&format!("partNumber=1&{uq}"))
+            .header("x-amz-checksum-crc32", &crc32_b64(&data))
+            .body(&data),
+        &me,
+    );
+    let etag = r.header("etag").unwrap().to_string();
+    let r = emu.send(
+        Request::new("POST", p.clone())
+            .query(&uq)
+            .header("x-amz-checksum-crc32", &crc32_b64(&data))
+            .body(&complete_body_with(&[(1, &etag, None)])),
+        &me,
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let r = emu.send(Request::new("HEAD", p.clone()).header("x-amz-checksum-mode", "ENABLED"), &me);
+    assert_eq!(r.header("x-amz-checksum-crc32"), Some(crc32_b64(&data).as_str()));
+}
+
+#[test]
+fn multipart_composite_checksums() {
+    let emu = start(None);
+    let me = emu.creds(Some("mp-composite"));
+    let p = path("photos", &format!("private/{}/composite.bin", me.identity_id));
+    // CRC32: COMPOSITE by default.
+    let r = emu.send(Request::new("POST", p.clone()).query("uploads").header("x-amz-checksum-algorithm", "CRC32"), &me);
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.header("x-amz-checksum-type"), Some("COMPOSITE"));
+    let uq = format!("uploadId={}", percent_encode(&r.xml("UploadId").unwrap(), false));
+    let parts: Vec<Vec<u8>> = vec![vec![1u8; 1500], vec![2u8; 1024], vec![3u8; 10]];
+    let sums: Vec<String> = parts.iter().map(|d| crc32_b64(d)).collect();
+    let mut etags = Vec::new();
+    for (i, data) in parts.iter().enumerate() {
+        let r = emu.send(
+            Request::new("PUT", p.clone())
+                .query(&format!("partNumber={}&{uq}", i + 1))
+                .header("x-amz-checksum-crc32", &sums[i])
+                .body(data),
+            &me,
+        );
+        assert_eq!(r.status, 200, "{}", r.text());
+        etags.push(r.header("etag").unwrap().to_string());
+    }
+    let r = emu.send(Request::new("GET", p.clone()).query(&uq), &me);
+    assert_eq!(r.xml_all("ChecksumCRC32"), sums);
+    assert_eq!(r.xml("ChecksumType").as_deref(), Some("COMPOSITE"));
+
+    let post = |body: Vec<u8>, headers: &[(&str, &str)]| {
+        let mut r = Request::new("POST", p.clone()).query(&uq).body(&body);
+        for (k, v) in headers {
+            r = r.header(k, v);
+        }
+        emu.send(r, &me)
+    };
+    // COMPOSITE needs every part's checksum in the list.
+    let r = post(
+        complete_body_with(&[
+            (1, &etags[0], Some(("ChecksumCRC32", &sums[0]))),
+            (2, &etags[1], None),
+            (3, &etags[2], Some(("ChecksumCRC32", &sums[2]))),
+        ]),
+        &[],
+    );
+    r.assert_error(400, "InvalidRequest");
+    assert_eq!(
+        r.xml("Message").as_deref(),
+        Some(
+            "The upload was created using a crc32 checksum. The complete request must include the checksum for each \
+             part. It was missing for part 2 in the request."
+        )
+    );
+    let all: Vec<ListedPart> = (0..3)
+        .map(|i| (i as u32 + 1, etags[i].as_str(), Some(("ChecksumCRC32", sums[i].as_str()))))
+        .collect();
+    // The composite value: the CRC32 of the parts' CRC32s, then the number of parts.
+    let binary: Vec<u8> = sums.iter().flat_map(|s| emulator::crypto::b64_decode(s).unwrap()).collect();
+    let composite = format!("{}-3", crc32_b64(&binary));
+    post(complete_body_with(&all), &[("x-amz-checksum-crc32", &format!("{}-3", crc32_b64(b"x")))])
+        .assert_error(400, "BadDigest");
+    let r = post(complete_body_with(&all), &[("x-amz-checksum-crc32", &composite)]);
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.xml("ChecksumCRC32"), Some(composite.clone()));
+    assert_eq!(r.xml("ChecksumType").as_deref(), Some("COMPOSITE"));
+    let r = emu.send(Request::new("HEAD", p.clone()).header("x-amz-checksum-mode", "ENABLED"), &me);
+    assert_eq!(r.header("x-amz-checksum-crc32"), Some(composite.as_str()));
+    assert_eq!(r.header("x-amz-checksum-type"), Some("COMPOSITE"));
 }

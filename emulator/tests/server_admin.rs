@@ -434,3 +434,47 @@ fn exits_when_stdin_closes() {
         "the emulator exits when its stdin pipe closes"
     );
 }
+
+/// The test seed's identity pools, the third one with 20-second credentials (for SDK upload tests
+/// whose credentials must run out mid-upload).
+#[test]
+fn test_seed_identity_pools_and_short_credentials() {
+    let emu = Emulator::start();
+    let config = emu.admin_get("/__admin/config");
+    let pools: Vec<(&str, &str)> = config["identity_pools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["id"].as_str().unwrap(), p["name"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        pools,
+        [
+            ("us-east-1:7e57e57e-0000-4000-8000-000000000001", "with-guests"),
+            ("us-east-1:7e57e57e-0000-4000-8000-000000000002", "no-guests"),
+            ("us-east-1:7e57e57e-0000-4000-8000-000000000003", "short-credentials"),
+        ]
+    );
+    let short = &config["identity_pools"][2];
+    assert_eq!(short["allow_unauthenticated"], true);
+    assert_eq!(short["credentials_validity_seconds"], 20);
+    assert_eq!(short["providers"], config["identity_pools"][0]["providers"]);
+
+    // A guest of that pool gets credentials that expire 20 seconds from now (emulator clock).
+    let call = |op: &str, body: serde_json::Value| {
+        let target = format!("AWSCognitoIdentityService.{op}");
+        let r = emu.request(
+            "POST",
+            "/",
+            &[("x-amz-target", &target), ("content-type", "application/x-amz-json-1.1")],
+            body.to_string().as_bytes(),
+        );
+        assert_eq!(r.status, 200, "{op}: {}", r.text());
+        r.json()
+    };
+    let id = call("GetId", json!({ "IdentityPoolId": "us-east-1:7e57e57e-0000-4000-8000-000000000003" }));
+    let creds = call("GetCredentialsForIdentity", json!({ "IdentityId": id["IdentityId"] }));
+    let expiration = creds["Credentials"]["Expiration"].as_f64().unwrap();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs_f64();
+    assert!((expiration - now - 20.0).abs() < 3.0, "expires {} s from now", expiration - now);
+}

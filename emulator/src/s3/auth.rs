@@ -3,20 +3,16 @@
 //! (region, service `s3`), clock skew (15 minutes) or presigned expiry (`X-Amz-Expires`, at most
 //! 7 days), the access key and session token of credentials issued by the identity pools, the
 //! payload hash (`x-amz-content-sha256`: `UNSIGNED-PAYLOAD` or the body's SHA-256, which must
-//! match), every `x-amz-*` header signed, and the signature itself. The canonical request, string
-//! to sign and signature come from the SDK's own signer (`cognito_wasm::core::sigv4`, S3 path
-//! mode: no normalisation, no double encoding), so the emulator and the SDK share one reading of
-//! the protocol — and a `SignatureDoesNotMatch` answer carries both texts, as S3's does.
+//! match), every `x-amz-*` header signed, and the signature itself — recomputed with AWS's own
+//! signer, the `aws-sigv4` crate ([`super::sigv4`]), not with the SDK's, so a canonicalisation
+//! mistake in the SDK's signer cannot pass on both sides. A `SignatureDoesNotMatch` answer
+//! carries the canonical request and string to sign, as S3's does.
 
 use super::policy::Principal;
+use super::sigv4::{self, Claim, Location, UNSIGNED_PAYLOAD};
 use super::xml;
 use crate::app::App;
 use crate::http::{Req, Resp};
-use cognito_wasm::core::sigv4::verify::{
-    claimed_from_headers, claimed_from_query, parse_amz_date, recompute, signatures_equal, ClaimedSignature,
-    SignatureLocation,
-};
-use cognito_wasm::core::sigv4::{HttpRequestParts, PathMode, UNSIGNED_PAYLOAD};
 
 /// The largest difference S3 accepts between a request's time and its own: 15 minutes.
 pub const MAX_SKEW_MS: i64 = 15 * 60 * 1000;
@@ -65,39 +61,26 @@ pub fn authenticate(app: &App, req: &Req, region: &str) -> Result<Option<Princip
             &[],
         ));
     }
-    let headers: Vec<(&str, &str)> = req.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let claim = if presigned { claimed_from_query(&req.raw_query) } else { claimed_from_headers(&headers) }
-        .map_err(|e| xml::error(e.status.unwrap_or(400), e.name(), &e.message, &[]))?;
+    let claim = match presigned {
+        true => sigv4::claim_from_query(&req.raw_query),
+        false => sigv4::claim_from_headers(&req.headers),
+    }
+    .map_err(|e| xml::error(400, e.code, &e.message, &[]))?;
 
     check_scope(&claim, region)?;
     check_time(app, &claim)?;
     let secret = check_credentials(app, &claim)?;
     let payload_hash = payload_hash(req, &claim)?;
 
-    let parts = HttpRequestParts { method: &req.method, path: &req.raw_path, query: &req.raw_query, headers: &headers };
-    let computed = recompute(&parts, PathMode::S3, &claim, &payload_hash, &secret.secret_access_key)
-        .map_err(|e| xml::error(403, "SignatureDoesNotMatch", &e.message, &[]))?;
-    if !signatures_equal(&computed.signature, &claim.signature) {
-        return Err(xml::error(
-            403,
-            "SignatureDoesNotMatch",
-            "The request signature we calculated does not match the signature you provided. Check your key and \
-             signing method.",
-            &[
-                ("AWSAccessKeyId", claim.access_key_id.clone()),
-                ("StringToSign", computed.string_to_sign.clone()),
-                ("SignatureProvided", claim.signature.clone()),
-                ("StringToSignBytes", xml::spaced_hex(&computed.string_to_sign)),
-                ("CanonicalRequest", computed.canonical_request.clone()),
-                ("CanonicalRequestBytes", xml::spaced_hex(&computed.canonical_request)),
-            ],
-        ));
-    }
-
-    let signed: Vec<&str> = claim.signed_headers.split(';').collect();
-    let mut not_signed: Vec<&str> =
-        headers.iter().map(|(k, _)| *k).filter(|k| k.starts_with("x-amz-") && !signed.contains(k)).collect();
-    if claim.location == SignatureLocation::Query {
+    // Unsigned x-amz-* headers are refused before the signature is compared: aws-sigv4 signs
+    // exactly the headers the request claims, so they cannot change its verdict.
+    let mut not_signed: Vec<&str> = req
+        .headers
+        .iter()
+        .map(|(k, _)| k.as_str())
+        .filter(|k| k.starts_with("x-amz-") && !claim.signs(k))
+        .collect();
+    if claim.location == Location::Query {
         // The presigned parameters themselves may also arrive as headers only when signed.
         not_signed.retain(|k| *k != "x-amz-content-sha256" || req.header(k) != Some(UNSIGNED_PAYLOAD));
     }
@@ -108,6 +91,27 @@ pub fn authenticate(app: &App, req: &Req, region: &str) -> Result<Option<Princip
             "AccessDenied",
             "There were headers present in the request which were not signed",
             &[("HeadersNotSigned", not_signed.join(", "))],
+        ));
+    }
+
+    let matches = sigv4::expected_signature(req, &claim, &payload_hash, &secret.secret_access_key)
+        .map_err(|reason| xml::error(403, "SignatureDoesNotMatch", &reason, &[]))
+        .map(|expected| sigv4::signatures_equal(&expected, &claim.signature))?;
+    if !matches {
+        let explained = sigv4::explain(req, &claim, &payload_hash);
+        return Err(xml::error(
+            403,
+            "SignatureDoesNotMatch",
+            "The request signature we calculated does not match the signature you provided. Check your key and \
+             signing method.",
+            &[
+                ("AWSAccessKeyId", claim.access_key_id.clone()),
+                ("StringToSign", explained.string_to_sign.clone()),
+                ("SignatureProvided", claim.signature.clone()),
+                ("StringToSignBytes", xml::spaced_hex(&explained.string_to_sign)),
+                ("CanonicalRequest", explained.canonical_request.clone()),
+                ("CanonicalRequestBytes", xml::spaced_hex(&explained.canonical_request)),
+            ],
         ));
     }
 
@@ -125,10 +129,10 @@ pub fn authenticate(app: &App, req: &Req, region: &str) -> Result<Option<Princip
     Ok(Some(Principal { identity_id: secret.identity_id, authenticated: secret.authenticated }))
 }
 
-fn check_scope(claim: &ClaimedSignature, region: &str) -> Result<(), Resp> {
+fn check_scope(claim: &Claim, region: &str) -> Result<(), Resp> {
     let (code, lead) = match claim.location {
-        SignatureLocation::Headers => ("AuthorizationHeaderMalformed", "The authorization header is malformed"),
-        SignatureLocation::Query => {
+        Location::Headers => ("AuthorizationHeaderMalformed", "The authorization header is malformed"),
+        Location::Query => {
             ("AuthorizationQueryParametersError", "Error parsing the X-Amz-Credential parameter")
         }
     };
@@ -143,10 +147,10 @@ fn check_scope(claim: &ClaimedSignature, region: &str) -> Result<(), Resp> {
     Ok(())
 }
 
-fn check_time(app: &App, claim: &ClaimedSignature) -> Result<(), Resp> {
+fn check_time(app: &App, claim: &Claim) -> Result<(), Resp> {
     let now = app.clock.now_ms();
     // The claim parsers have already checked the date's shape.
-    let signed_at = parse_amz_date(&claim.amz_date).map_err(|e| xml::error(400, e.name(), &e.message, &[]))?;
+    let signed_at = sigv4::parse_amz_date(&claim.amz_date).unwrap_or_default();
     match claim.expires_in_secs {
         None => {
             if (signed_at - now).abs() > MAX_SKEW_MS {
@@ -193,7 +197,7 @@ fn check_time(app: &App, claim: &ClaimedSignature) -> Result<(), Resp> {
     Ok(())
 }
 
-fn check_credentials(app: &App, claim: &ClaimedSignature) -> Result<crate::identity::IssuedCredentials, Resp> {
+fn check_credentials(app: &App, claim: &Claim) -> Result<crate::identity::IssuedCredentials, Resp> {
     let unknown = || {
         xml::error(
             403,
@@ -224,11 +228,11 @@ fn check_credentials(app: &App, claim: &ClaimedSignature) -> Result<crate::ident
     Ok(creds)
 }
 
-fn payload_hash(req: &Req, claim: &ClaimedSignature) -> Result<String, Resp> {
+fn payload_hash(req: &Req, claim: &Claim) -> Result<String, Resp> {
     let value = match (req.header("x-amz-content-sha256"), claim.location) {
         (Some(v), _) => v,
-        (None, SignatureLocation::Query) => UNSIGNED_PAYLOAD,
-        (None, SignatureLocation::Headers) => {
+        (None, Location::Query) => UNSIGNED_PAYLOAD,
+        (None, Location::Headers) => {
             return Err(xml::error(
                 400,
                 "InvalidRequest",

@@ -2,16 +2,19 @@
 //! wire, `/s3/…` included).
 //!
 //! Operations: PutObject, GetObject (with `Range`), HeadObject, DeleteObject, ListObjectsV2,
-//! the multipart family ([`multipart`]), with S3's XML errors ([`xml`]), SigV4 verified as S3
-//! does ([`auth`]), a per-identity prefix policy ([`policy`]), the bucket's CORS rules
-//! ([`cors`]) and objects persisted under `--data-dir` ([`store`]).
+//! the multipart family ([`multipart`]), flexible checksums ([`checksum`]), with S3's XML errors
+//! ([`xml`]), SigV4 verified as S3 does ([`auth`], recomputed with aws-sigv4: [`sigv4`]), a
+//! per-identity prefix policy ([`policy`]), the bucket's CORS rules ([`cors`]) and objects
+//! persisted under `--data-dir` ([`store`]).
 //!
 //! Buckets come from the seed's `[[buckets]]` ([`BucketSeed`]).
 
 pub mod auth;
+pub mod checksum;
 pub mod cors;
 pub mod multipart;
 pub mod policy;
+pub mod sigv4;
 pub mod store;
 pub mod xml;
 
@@ -325,6 +328,7 @@ pub fn meta_from_request(req: &Req, now_ms: i64) -> ObjectMeta {
         headers,
         last_modified_ms: now_ms,
         blob: String::new(),
+        checksum: None,
     }
 }
 
@@ -353,9 +357,11 @@ fn put_object(ctx: &Ctx) -> Result<Resp, Resp> {
         return Err(xml::error(400, "InvalidRequest", "An object key is required", &[]));
     }
     check_content_md5(ctx.req)?;
+    let checksum = checksum::from_request(ctx.req)?;
     let mut meta = meta_from_request(ctx.req, ctx.app.clock.now_ms());
     meta.etag = etag_of(&ctx.req.body);
     meta.size = ctx.req.body.len() as u64;
+    meta.checksum = checksum.clone();
     let etag = meta.etag.clone();
     let mut s3 = ctx.app.s3.lock().unwrap();
     let existing = s3.store.get(&ctx.bucket.name, &ctx.key).map(|o| o.meta.etag.clone());
@@ -372,7 +378,9 @@ fn put_object(ctx: &Ctx) -> Result<Resp, Resp> {
         }
     }
     s3.store.put(&ctx.bucket.name, &ctx.key, meta, ctx.req.body.clone()).map_err(internal)?;
-    Ok(Resp { status: 200, headers: vec![("etag".into(), etag)], body: Vec::new() })
+    let mut headers = vec![("etag".into(), etag)];
+    headers.extend(checksum.iter().flat_map(checksum::StoredChecksum::headers));
+    Ok(Resp { status: 200, headers, body: Vec::new() })
 }
 
 /// A parsed single `Range: bytes=…` header: first and last byte, inclusive.
@@ -443,6 +451,12 @@ fn get_object(ctx: &Ctx) -> Result<Resp, Resp> {
     }
     for (k, v) in &meta.metadata {
         headers.push((format!("x-amz-meta-{k}"), v.clone()));
+    }
+    // As S3: the checksum only when asked for, and only with the whole object.
+    let checksum_mode = ctx.req.header("x-amz-checksum-mode").is_some_and(|m| m.eq_ignore_ascii_case("ENABLED"));
+    let whole = ctx.req.header("range").and_then(|r| parse_range(r, meta.size)).is_none();
+    if let (true, true, Some(c)) = (checksum_mode, whole, &meta.checksum) {
+        headers.extend(c.headers());
     }
     let size = meta.size;
     let (status, body_range) = match ctx.req.header("range").and_then(|r| parse_range(r, size)) {

@@ -6,7 +6,14 @@
 //!
 //! The object's ETag is S3's: the hex MD5 of the concatenated binary MD5s of the parts, a dash
 //! and the number of parts. Uploads in progress live in memory only.
+//!
+//! Checksums ([`checksum`]): an upload may choose CRC32 or CRC64NVME and `FULL_OBJECT` or
+//! `COMPOSITE`; every part must then carry that algorithm's checksum, which ListParts lists and
+//! CompleteMultipartUpload compares with the `<ChecksumCRC32>` / `<ChecksumCRC64NVME>` of each
+//! listed part (`InvalidPart`) and, for `FULL_OBJECT`, with a whole-object checksum header
+//! (`BadDigest`). The object keeps the resulting checksum and its type.
 
+use super::checksum::{self, Algorithm, ChecksumType, StoredChecksum};
 use super::policy::Access;
 use super::store::ObjectMeta;
 use super::xml::{self, Doc};
@@ -29,6 +36,8 @@ pub struct Part {
     pub data: Vec<u8>,
     /// Upload time, milliseconds since the epoch.
     pub last_modified_ms: i64,
+    /// The part's checksum, when it was sent with one.
+    pub checksum: Option<StoredChecksum>,
 }
 
 /// An upload in progress.
@@ -46,6 +55,8 @@ pub struct Upload {
     pub meta: ObjectMeta,
     /// Parts by number.
     pub parts: BTreeMap<u32, Part>,
+    /// The checksum algorithm and type CreateMultipartUpload chose.
+    pub checksum: Option<(Algorithm, ChecksumType)>,
 }
 
 /// The uploads in progress, by upload id.
@@ -85,6 +96,7 @@ pub fn create(ctx: &Ctx) -> Result<Resp, Resp> {
     if ctx.key.is_empty() {
         return Err(xml::error(400, "InvalidRequest", "An object key is required", &[]));
     }
+    let chosen = checksum::for_multipart(ctx.req)?;
     let now = ctx.app.clock.now_ms();
     let id = crate::crypto::b64url(&crate::crypto::random_bytes(48));
     let upload = Upload {
@@ -94,11 +106,18 @@ pub fn create(ctx: &Ctx) -> Result<Resp, Resp> {
         initiated_ms: now,
         meta: meta_from_request(ctx.req, now),
         parts: BTreeMap::new(),
+        checksum: chosen,
     };
     ctx.app.s3.lock().unwrap().uploads.map.insert(id.clone(), upload);
     let mut doc = Doc::new("InitiateMultipartUploadResult", true);
     doc.leaf("Bucket", &ctx.bucket.name).leaf("Key", &ctx.key).leaf("UploadId", &id);
-    Ok(Resp::new(200, "application/xml", doc.finish("InitiateMultipartUploadResult")))
+    let mut resp = Resp::new(200, "application/xml", doc.finish("InitiateMultipartUploadResult"));
+    if let Some((algorithm, kind)) = chosen {
+        resp = resp
+            .with_header("x-amz-checksum-algorithm", algorithm.name())
+            .with_header("x-amz-checksum-type", kind.name());
+    }
+    Ok(resp)
 }
 
 /// UploadPart.
@@ -113,16 +132,58 @@ pub fn upload_part(ctx: &Ctx) -> Result<Resp, Resp> {
             &[("ArgumentName", "partNumber".into()), ("ArgumentValue", raw.to_string())],
         )
     })?;
-    let (id, _) = upload_of(ctx)?;
+    let (id, upload) = upload_of(ctx)?;
     check_content_md5(ctx.req)?;
+    let sent = checksum::from_request(ctx.req)?;
+    if let Some((algorithm, _)) = upload.checksum {
+        match sent.as_ref().and_then(StoredChecksum::algorithm) {
+            Some(other) if other != algorithm => {
+                return Err(xml::error(
+                    400,
+                    "InvalidRequest",
+                    &format!(
+                        "Checksum Type mismatch occurred, expected checksum Type: {}, actual checksum Type: {}",
+                        algorithm.name().to_lowercase(),
+                        other.name().to_lowercase()
+                    ),
+                    &[],
+                ))
+            }
+            // The value itself must be sent: x-amz-sdk-checksum-algorithm alone is not enough.
+            _ if ctx.req.header(algorithm.header()).is_none() => {
+                return Err(xml::error(
+                    400,
+                    "InvalidRequest",
+                    &format!(
+                        "The upload was created using a {} checksum. The part request must include the checksum \
+                         in the {} header.",
+                        algorithm.name().to_lowercase(),
+                        algorithm.header()
+                    ),
+                    &[],
+                ))
+            }
+            _ => {}
+        }
+    }
     let md5: [u8; 16] = Md5::digest(&ctx.req.body).into();
     let etag = format!("\"{}\"", crate::crypto::hex(&md5));
-    let part = Part { etag: etag.clone(), md5, data: ctx.req.body.clone(), last_modified_ms: ctx.app.clock.now_ms() };
+    let part = Part {
+        etag: etag.clone(),
+        md5,
+        data: ctx.req.body.clone(),
+        last_modified_ms: ctx.app.clock.now_ms(),
+        checksum: sent.clone(),
+    };
     let mut s3 = ctx.app.s3.lock().unwrap();
     // The upload may have been completed or aborted meanwhile.
     let upload = s3.uploads.map.get_mut(&id).ok_or_else(|| no_such_upload(&id))?;
     upload.parts.insert(number, part);
-    Ok(Resp { status: 200, headers: vec![("etag".into(), etag)], body: Vec::new() })
+    let mut headers = vec![("etag".into(), etag)];
+    if let Some(c) = &sent {
+        headers.extend(c.algorithm().map(|a| (a.header().to_string(), c.value.clone())));
+    }
+    Ok(Resp { status: 200, headers, body: Vec::new() })
 }
 
 fn unquote(etag: &str) -> &str {
@@ -149,10 +210,47 @@ pub fn complete(ctx: &Ctx) -> Result<Resp, Resp> {
             &[("UploadId", id.clone())],
         ));
     }
+    if let (Some(sent), Some((_, kind))) = (ctx.req.header("x-amz-checksum-type"), upload.checksum) {
+        if sent.trim() != kind.name() {
+            return Err(xml::error(
+                400,
+                "InvalidRequest",
+                &format!(
+                    "The upload was created using the {} checksum mode. The complete request must use the same \
+                     checksum mode.",
+                    kind.name()
+                ),
+                &[],
+            ));
+        }
+    }
+    if let Some((algorithm, ChecksumType::Composite)) = upload.checksum {
+        if let Some(p) = listed.iter().find(|p| !p.checksums.iter().any(|(a, _)| *a == algorithm)) {
+            return Err(xml::error(
+                400,
+                "InvalidRequest",
+                &format!(
+                    "The upload was created using a {} checksum. The complete request must include the checksum for \
+                     each part. It was missing for part {} in the request.",
+                    algorithm.name().to_lowercase(),
+                    p.number
+                ),
+                &[],
+            ));
+        }
+    }
     let mut chosen = Vec::with_capacity(listed.len());
     for p in &listed {
+        // Every checksum listed for a part must be the one stored with it.
+        let same_checksums = |part: &Part| {
+            p.checksums.iter().all(|(a, v)| {
+                part.checksum.as_ref().is_some_and(|c| c.algorithm() == Some(*a) && c.value == *v)
+            })
+        };
         match upload.parts.get(&p.number) {
-            Some(part) if unquote(&part.etag) == unquote(&p.etag) => chosen.push((p.number, part)),
+            Some(part) if unquote(&part.etag) == unquote(&p.etag) && same_checksums(part) => {
+                chosen.push((p.number, part))
+            }
             _ => {
                 return Err(xml::error(
                     400,
@@ -185,8 +283,21 @@ pub fn complete(ctx: &Ctx) -> Result<Resp, Resp> {
         data.extend_from_slice(&part.data);
     }
     let etag = format!("\"{}-{}\"", crate::crypto::hex(&Md5::digest(&md5s)), chosen.len());
+    let object_checksum = upload.checksum.map(|(algorithm, kind)| match kind {
+        ChecksumType::FullObject => StoredChecksum::full(algorithm, algorithm.base64(&data)),
+        ChecksumType::Composite => {
+            let joined: Vec<u8> = chosen.iter().flat_map(|(_, part)| algorithm.digest(&part.data)).collect();
+            StoredChecksum {
+                algorithm: algorithm.name().into(),
+                value: format!("{}-{}", algorithm.base64(&joined), chosen.len()),
+                kind: kind.name().into(),
+            }
+        }
+    });
+    check_whole_object_checksum(ctx, upload.checksum, object_checksum.as_ref(), &data)?;
     let mut meta = upload.meta.clone();
     meta.etag = etag.clone();
+    meta.checksum = object_checksum.clone();
     meta.size = data.len() as u64;
     meta.last_modified_ms = ctx.app.clock.now_ms();
     {
@@ -200,7 +311,44 @@ pub fn complete(ctx: &Ctx) -> Result<Resp, Resp> {
     let location = format!("http://{host}{}", ctx.req.raw_path);
     let mut doc = Doc::new("CompleteMultipartUploadResult", true);
     doc.leaf("Location", &location).leaf("Bucket", &ctx.bucket.name).leaf("Key", &ctx.key).leaf("ETag", &etag);
+    if let Some(c) = object_checksum.as_ref().filter(|c| c.algorithm().is_some()) {
+        doc.leaf(c.algorithm().map_or("", Algorithm::element), &c.value).leaf("ChecksumType", &c.kind);
+    }
     Ok(Resp::new(200, "application/xml", doc.finish("CompleteMultipartUploadResult")))
+}
+
+/// Compares the whole-object checksum header a CompleteMultipartUpload request may send with
+/// the checksum of the object it makes: for a `FULL_OBJECT` upload the CRC of the assembled
+/// bytes, for a `COMPOSITE` one the composite value (`…-<parts>`), for an upload without an
+/// algorithm the CRC of the bytes (`BadDigest` when they differ). Another algorithm than the
+/// upload's is `InvalidRequest`.
+fn check_whole_object_checksum(
+    ctx: &Ctx,
+    chosen: Option<(Algorithm, ChecksumType)>,
+    object_checksum: Option<&StoredChecksum>,
+    data: &[u8],
+) -> Result<(), Resp> {
+    let Some((sent_algorithm, sent)) = checksum::whole_object_header(ctx.req)? else { return Ok(()) };
+    let expected = match (chosen, object_checksum) {
+        (Some((algorithm, _)), _) if algorithm != sent_algorithm => {
+            return Err(xml::error(
+                400,
+                "InvalidRequest",
+                &format!(
+                    "Checksum Type mismatch occurred, expected checksum Type: {}, actual checksum Type: {}",
+                    algorithm.name().to_lowercase(),
+                    sent_algorithm.name().to_lowercase()
+                ),
+                &[],
+            ))
+        }
+        (Some(_), Some(c)) => c.value.clone(),
+        _ => sent_algorithm.base64(data),
+    };
+    if sent != expected {
+        return Err(checksum::bad_digest(&sent_algorithm.name().to_lowercase()));
+    }
+    Ok(())
 }
 
 /// AbortMultipartUpload.
@@ -232,7 +380,11 @@ pub fn list_parts(ctx: &Ctx) -> Result<Resp, Resp> {
     doc.leaf("Bucket", &ctx.bucket.name).leaf("Key", &ctx.key).leaf("UploadId", &id);
     owner(&mut doc, "Initiator", &upload.initiator);
     owner(&mut doc, "Owner", &upload.initiator);
-    doc.leaf("StorageClass", "STANDARD").leaf("PartNumberMarker", &marker.to_string());
+    doc.leaf("StorageClass", "STANDARD");
+    if let Some((algorithm, kind)) = upload.checksum {
+        doc.leaf("ChecksumAlgorithm", algorithm.name()).leaf("ChecksumType", kind.name());
+    }
+    doc.leaf("PartNumberMarker", &marker.to_string());
     if let Some((n, _)) = page.last() {
         doc.leaf("NextPartNumberMarker", &n.to_string());
     }
@@ -242,8 +394,11 @@ pub fn list_parts(ctx: &Ctx) -> Result<Resp, Resp> {
             .leaf("PartNumber", &n.to_string())
             .leaf("LastModified", &crate::clock::iso8601(p.last_modified_ms))
             .leaf("ETag", &p.etag)
-            .leaf("Size", &p.data.len().to_string())
-            .close("Part");
+            .leaf("Size", &p.data.len().to_string());
+        if let Some((a, c)) = p.checksum.as_ref().and_then(|c| Some((c.algorithm()?, c))) {
+            doc.leaf(a.element(), &c.value);
+        }
+        doc.close("Part");
     }
     Ok(Resp::new(200, "application/xml", doc.finish("ListPartsResult")))
 }

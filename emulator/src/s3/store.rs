@@ -29,6 +29,9 @@ pub struct ObjectMeta {
     /// Name of the blob file (data directory only).
     #[serde(default)]
     pub blob: String,
+    /// The object's flexible checksum (CRC32 or CRC64NVME), when it was uploaded with one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checksum: Option<super::checksum::StoredChecksum>,
 }
 
 /// An object: metadata and bytes.
@@ -186,6 +189,7 @@ mod tests {
             headers: BTreeMap::new(),
             last_modified_ms: 0,
             blob: String::new(),
+            checksum: None,
         }
     }
 

@@ -156,6 +156,8 @@ pub struct CompletedPart {
     pub number: u32,
     /// `ETag` as sent (quotes included when sent).
     pub etag: String,
+    /// `ChecksumCRC32` / `ChecksumCRC64NVME` elements, as sent.
+    pub checksums: Vec<(super::checksum::Algorithm, String)>,
 }
 
 /// The text of every `<name>…</name>` element in `xml`, in order (no nesting of `name`).
@@ -194,7 +196,11 @@ pub fn parse_complete(body: &[u8]) -> Option<Vec<CompletedPart>> {
         let etag = elements(part, "ETag");
         let ([number], [etag]) = (number.as_slice(), etag.as_slice()) else { return None };
         let number: u32 = number.trim().parse().ok()?;
-        parts.push(CompletedPart { number, etag: unescape(etag.trim()) });
+        let checksums = super::checksum::Algorithm::ALL
+            .into_iter()
+            .flat_map(|a| elements(part, a.element()).into_iter().map(move |v| (a, unescape(v.trim()))))
+            .collect();
+        parts.push(CompletedPart { number, etag: unescape(etag.trim()), checksums });
     }
     Some(parts)
 }
@@ -215,15 +221,20 @@ mod tests {
     fn parses_complete_multipart_upload() {
         let body = br#"<?xml version="1.0" encoding="UTF-8"?>
 <CompleteMultipartUpload xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
-  <Part><ETag>"aa"</ETag><PartNumber>1</PartNumber></Part>
+  <Part><ETag>"aa"</ETag><PartNumber>1</PartNumber><ChecksumCRC32>AAAAAA==</ChecksumCRC32></Part>
   <Part><PartNumber>2</PartNumber><ETag>&quot;bb&quot;</ETag></Part>
 </CompleteMultipartUpload>"#;
         let parts = parse_complete(body).unwrap();
+        use crate::s3::checksum::Algorithm;
         assert_eq!(
             parts,
             vec![
-                CompletedPart { number: 1, etag: "\"aa\"".into() },
-                CompletedPart { number: 2, etag: "\"bb\"".into() },
+                CompletedPart {
+                    number: 1,
+                    etag: "\"aa\"".into(),
+                    checksums: vec![(Algorithm::Crc32, "AAAAAA==".into())]
+                },
+                CompletedPart { number: 2, etag: "\"bb\"".into(), checksums: vec![] },
             ]
         );
         assert_eq!(parse_complete(b"<CompleteMultipartUpload></CompleteMultipartUpload>"), Some(vec![]));
