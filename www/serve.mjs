@@ -12,7 +12,8 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const WWW = fileURLToPath(new URL('./', import.meta.url));
-const PKG = fileURLToPath(new URL('../pkg/', import.meta.url));
+// PKG_DIR: serve another build of the package (as tests/node/support.mjs does).
+const PKG = process.env.PKG_DIR ? process.env.PKG_DIR.replace(/\/?$/, '/') : fileURLToPath(new URL('../pkg/', import.meta.url));
 
 /** What is served, by extension (anything else is a 404: this file, READMEs, sources). */
 const TYPES = {
