@@ -31,6 +31,10 @@ layer build scripts/build.sh
 #    scripts/size-budget.json (fails when an entry grows more than 1 %).
 layer size node scripts/size.mjs --check
 layer node scripts/with-emulator.sh node --test tests/node/
+# 5. End to end per engine: the built package's hosted-UI redirects and cross-tab refresh and
+#    sign-out in Chromium, Firefox and WebKit through WebDriver (tests/engines/, docs/engines.md).
+#    After the build layer, so the pages load the package this run built.
+for e in ${engines//,/ }; do layer "e2e-$e" scripts/e2e-engines.sh "$e"; done
 
 # Sum the runners' own counts: cargo's "test result: ok. N passed; M failed" and node's "# pass N".
 read -r passed nfailed < <(awk '
