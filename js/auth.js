@@ -69,7 +69,7 @@ export function fix(e) {
   return named('InternalError', 'cognito-wasm failed with a non-Error value: ' + String(e), e);
 }
 
-function guard(f) {
+export function guard(f) {
   try {
     return f();
   } catch (e) {
@@ -83,7 +83,7 @@ const PROBE = 'cognito-wasm.probe';
  * The Web Storage area for `kind` ('local' | 'session') when it exists and accepts writes,
  * else a Map in memory ('memory', Node, workers, storage blocked by privacy settings).
  */
-function openStore(kind) {
+export function openStore(kind) {
   if (kind !== 'memory') {
     try {
       const area = globalThis[kind === 'session' ? 'sessionStorage' : 'localStorage'];
@@ -105,7 +105,7 @@ function openStore(kind) {
 
 /** Writes `value` under `key` (null: removes it); a storage that refuses (quota, privacy mode)
  * leaves the state in memory only. */
-function write(store, key, value) {
+export function write(store, key, value) {
   if (value === undefined) return;
   try {
     if (value === null) store.removeItem(key);
@@ -135,6 +135,14 @@ async function allValid(checks) {
     // A key or signature Web Crypto cannot even read is no valid signature.
     return false;
   }
+}
+
+/** Each `CognitoAuth`'s validated config, for the storage entry (js/storage.js). */
+const configs = new WeakMap();
+
+/** The config `auth` was made with (checked by the wasm), or undefined for anything else. */
+export function configOf(auth) {
+  return configs.get(auth);
 }
 
 const EVENTS = ['signedIn', 'signedOut', 'tokenRefreshed', 'refreshFailed'];
@@ -180,6 +188,7 @@ export class CognitoAuth {
       throw named('InvalidConfig', 'config: is not plain JSON data');
     }
     this.#w = guard(() => create(text));
+    configs.set(this, JSON.parse(text));
     // The config is valid: these fields are the checked ones.
     this.#store = openStore(config.storage);
     const prefix = 'cognito-wasm.' + config.userPoolId + '.' + config.clientId + '.';

@@ -1,38 +1,16 @@
 // cognito-wasm: the npm entry. `await init()` once, then `new CognitoAuth(config)`.
 //
-// init() loads the .wasm in browsers and bundlers (fetch of a URL beside this file, which Vite
-// and webpack rewrite) and in Node 20+ (where fetch of a file: URL fails, so the file is read
-// with node:fs), then hands the wasm session class to the driver (./auth.js). Importing this
-// module does no work.
+// init() loads the .wasm (./load.js: fetched in browsers and bundlers, read from disk in Node
+// 20+), then hands the wasm session class to the driver (./auth.js). Importing this module does
+// no work. Apps that also use S3 import everything from `cognito-wasm/storage` instead
+// (./storage.js): its init() loads one combined wasm that serves both.
 import wasmInit, { WasmSession } from './cognito_wasm.js';
-import { bind, named } from './auth.js';
+import { bind } from './auth.js';
+import { loadWasm } from './load.js';
 
 export { CognitoAuth, CognitoError, isCognitoError } from './auth.js';
 
 let ready = null;
-
-/** Why the .wasm did not load, as a `WasmLoadError` that says what to do. */
-function loadError(e) {
-  const why = e instanceof Error ? e.message : String(e);
-  // `<!do` (3c 21 64 6f) where the wasm magic word should be: a web page came back.
-  const html = /found 3c 21|found 3c 68|magic word/i.test(why) && /3c/.test(why);
-  const hint = html
-    ? ' The server answered with a web page instead of the .wasm: a dev server moved this package\'s' +
-      " JS away from its .wasm (Vite's dependency pre-bundling does): add" +
-      " optimizeDeps: { exclude: ['cognito-wasm'] } to vite.config, or pass the .wasm's URL to init()."
-    : '';
-  return named('WasmLoadError', 'cognito-wasm could not load cognito_wasm_bg.wasm: ' + why + '.' + hint, e);
-}
-
-function isNodeFileUrl(url) {
-  return (
-    url.protocol === 'file:' &&
-    typeof process === 'object' &&
-    process !== null &&
-    typeof process.versions === 'object' &&
-    typeof process.versions.node === 'string'
-  );
-}
 
 /**
  * Loads and instantiates the WebAssembly module (once; later calls return the same promise).
@@ -42,23 +20,8 @@ function isNodeFileUrl(url) {
 export default function init(input) {
   if (!ready) {
     ready = (async () => {
-      let source = input;
-      if (source === undefined) {
-        const url = new URL('./cognito_wasm_bg.wasm', import.meta.url);
-        if (isNodeFileUrl(url)) {
-          // Hidden from bundlers: this branch only ever runs under Node.
-          const fs = 'node:fs/promises';
-          const { readFile } = await import(/* @vite-ignore */ /* webpackIgnore: true */ fs);
-          source = await readFile(url);
-        } else {
-          source = url;
-        }
-      }
-      try {
-        await wasmInit({ module_or_path: source });
-      } catch (e) {
-        throw loadError(e);
-      }
+      // The URL is written out here, literally, so bundlers see and emit the .wasm.
+      await loadWasm(wasmInit, new URL('./cognito_wasm_bg.wasm', import.meta.url), 'cognito_wasm_bg.wasm', input);
       bind((config) => new WasmSession(config));
     })();
     ready.catch(() => {

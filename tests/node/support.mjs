@@ -8,7 +8,8 @@ import { chromium } from 'playwright-core';
 
 export const EMULATOR = process.env.EMULATOR_URL ?? 'http://127.0.0.1:47291';
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const PKG = fileURLToPath(new URL('../../pkg/', import.meta.url));
+// PKG_DIR: serve another build of the package (e.g. one made with OUT=... scripts/build.sh).
+const PKG = process.env.PKG_DIR ? process.env.PKG_DIR.replace(/\/?$/, '/') : fileURLToPath(new URL('../../pkg/', import.meta.url));
 
 /**
  * Serves `pages` (path → HTML) and the built package under /pkg/ on 127.0.0.1 (`port` 0: any

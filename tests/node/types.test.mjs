@@ -20,12 +20,13 @@ test(`index.d.ts compiles strict against an app using every call (lib: ${lib.joi
     mkdirSync(join(dir, 'node_modules'), { recursive: true });
     cpSync(join(ROOT, 'pkg'), join(dir, 'node_modules/cognito-wasm'), { recursive: true });
     cpSync(join(ROOT, 'tests/types/usage.ts'), join(dir, 'usage.ts'));
+    cpSync(join(ROOT, 'tests/types/storage-usage.ts'), join(dir, 'storage-usage.ts'));
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
       compilerOptions: {
         strict: true, noEmit: true, target: 'ES2022', module: 'ES2022', moduleResolution: 'bundler',
         lib, skipLibCheck: false, types: [],
       },
-      files: ['usage.ts'],
+      files: ['usage.ts', 'storage-usage.ts'],
     }));
     let out = '';
     try {
