@@ -12,6 +12,10 @@ use crate::prelude::*;
 
 use wasm_bindgen::prelude::*;
 
+/// The exports of the `cognito-wasm/storage` entry (identity pools, S3, checksums).
+#[cfg(feature = "storage")]
+pub mod storage;
+
 use crate::core::config::Config;
 use crate::core::error::Error;
 use crate::session::output::error_json;
