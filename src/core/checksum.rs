@@ -8,8 +8,8 @@
 //! Hand-written rather than the `crc` crate: its generic `Crc<u32/u64>` types carry their own
 //! 256- or 4096-entry tables per algorithm and width (up to 32 KiB of tables each, built for
 //! every `Crc` instance's slice size) and generic code per width; here each CRC has exactly one
-//! slicing-by-8 table set (8 KiB for CRC-32, 16 KiB for CRC-64) computed at compile time by
-//! `const fn`, and one small update loop. Slicing-by-8 reads 8 input bytes per step with 8
+//! slicing-by-8 table set (16 KiB, built at run time by each [`Checksum`]: see
+//! `slicing_tables`), and one small update loop. Slicing-by-8 reads 8 input bytes per step with 8
 //! independent table lookups, which is what reaches the speed target (≥ 1 GB/s in wasm; a byte
 //! at a time runs at a few hundred MB/s). `tests/differential_checksum.rs` checks every function
 //! against the `crc` crate (`CRC_32_ISO_HDLC`, `CRC_64_NVME`) on random data, random split points
@@ -29,77 +29,55 @@ const CRC64_NVME_POLY: u64 = 0x9A6C_9329_AC4B_C9B5;
 
 /// Slicing-by-8 tables of a reflected CRC of up to 64 bits: `t[0][n]` is the CRC register after
 /// feeding byte `n` into a zero register, `t[k][n]` the same followed by `k` zero bytes.
-const fn slicing_tables(poly: u64) -> [[u64; 256]; 8] {
-    let mut t = [[0u64; 256]; 8];
-    let mut n = 0;
-    while n < 256 {
+type Tables = [[u64; 256]; 8];
+
+/// Builds the [`Tables`] of `poly` at run time (~16 k shifts, tens of microseconds). Built at
+/// compile time they were 24 KiB of data in the storage wasm that brotli cannot compress
+/// (24,549 B of its 93.6 KB brotli, measured 2026-11-29); a [`Checksum`] builds its own once.
+fn slicing_tables(poly: u64) -> Box<Tables> {
+    let mut t: Box<Tables> = Box::new([[0u64; 256]; 8]);
+    for n in 0..256 {
         let mut c = n as u64;
-        let mut bit = 0;
-        while bit < 8 {
+        for _ in 0..8 {
             c = if c & 1 == 1 { (c >> 1) ^ poly } else { c >> 1 };
-            bit += 1;
         }
         t[0][n] = c;
-        n += 1;
     }
-    let mut k = 1;
-    while k < 8 {
-        let mut n = 0;
-        while n < 256 {
+    for k in 1..8 {
+        for n in 0..256 {
             let prev = t[k - 1][n];
             t[k][n] = (prev >> 8) ^ t[0][(prev & 0xFF) as usize];
-            n += 1;
         }
-        k += 1;
     }
     t
 }
-
-/// [`slicing_tables`] narrowed to 32-bit entries (half the size of the CRC-32 table set).
-const fn narrow(wide: [[u64; 256]; 8]) -> [[u32; 256]; 8] {
-    let mut t = [[0u32; 256]; 8];
-    let mut k = 0;
-    while k < 8 {
-        let mut n = 0;
-        while n < 256 {
-            t[k][n] = wide[k][n] as u32;
-            n += 1;
-        }
-        k += 1;
-    }
-    t
-}
-
-static CRC32_TABLES: [[u32; 256]; 8] = narrow(slicing_tables(CRC32_POLY));
-static CRC64_NVME_TABLES: [[u64; 256]; 8] = slicing_tables(CRC64_NVME_POLY);
 
 /// Feeds `data` into the CRC-32 register `crc` (not inverted: the caller applies init/xorout).
-fn crc32_feed(mut crc: u32, mut data: &[u8]) -> u32 {
-    let t = &CRC32_TABLES;
+/// `t`: the CRC-32 tables (entries below 2^32).
+fn crc32_feed(t: &Tables, mut crc: u32, mut data: &[u8]) -> u32 {
     // `split_first_chunk` hands out `&[u8; 8]`: no bounds checks and no iterator to inline
     // (the shipped wasm is built with opt-level "z").
     while let Some((c, rest)) = data.split_first_chunk::<8>() {
         let lo = crc ^ u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
         // Byte indexes into 256-entry arrays: never out of bounds, no check emitted.
-        crc = t[7][(lo & 0xFF) as usize]
+        crc = (t[7][(lo & 0xFF) as usize]
             ^ t[6][((lo >> 8) & 0xFF) as usize]
             ^ t[5][((lo >> 16) & 0xFF) as usize]
             ^ t[4][(lo >> 24) as usize]
             ^ t[3][c[4] as usize]
             ^ t[2][c[5] as usize]
             ^ t[1][c[6] as usize]
-            ^ t[0][c[7] as usize];
+            ^ t[0][c[7] as usize]) as u32;
         data = rest;
     }
     for &b in data {
-        crc = (crc >> 8) ^ t[0][((crc ^ u32::from(b)) & 0xFF) as usize];
+        crc = (crc >> 8) ^ t[0][((crc ^ u32::from(b)) & 0xFF) as usize] as u32;
     }
     crc
 }
 
-/// Feeds `data` into the CRC-64/NVME register `crc` (not inverted).
-fn crc64_feed(mut crc: u64, mut data: &[u8]) -> u64 {
-    let t = &CRC64_NVME_TABLES;
+/// Feeds `data` into the CRC-64/NVME register `crc` (not inverted). `t`: the CRC-64/NVME tables.
+fn crc64_feed(t: &Tables, mut crc: u64, mut data: &[u8]) -> u64 {
     while let Some((c, rest)) = data.split_first_chunk::<8>() {
         let x = crc ^ u64::from_le_bytes(*c);
         crc = t[7][(x & 0xFF) as usize]
@@ -120,12 +98,12 @@ fn crc64_feed(mut crc: u64, mut data: &[u8]) -> u64 {
 
 /// The CRC-32 (IEEE, zlib) of `data`.
 pub fn crc32(data: &[u8]) -> u32 {
-    !crc32_feed(!0, data)
+    !crc32_feed(&slicing_tables(CRC32_POLY), !0, data)
 }
 
 /// The CRC-64/NVME of `data`.
 pub fn crc64nvme(data: &[u8]) -> u64 {
-    !crc64_feed(!0, data)
+    !crc64_feed(&slicing_tables(CRC64_NVME_POLY), !0, data)
 }
 
 /// A checksum algorithm S3 accepts and the SDK computes.
@@ -201,17 +179,29 @@ impl ChecksumAlgorithm {
 }
 
 /// An incremental CRC of one [`ChecksumAlgorithm`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Checksum {
     algorithm: ChecksumAlgorithm,
     /// The register, not inverted (all ones when nothing was fed).
     register: u64,
+    /// The algorithm's slicing tables, built once per checksum.
+    tables: Box<Tables>,
+}
+
+impl core::fmt::Debug for Checksum {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Checksum").field("algorithm", &self.algorithm).field("register", &self.register).finish()
+    }
 }
 
 impl Checksum {
     /// A checksum over no bytes yet.
     pub fn new(algorithm: ChecksumAlgorithm) -> Self {
-        Checksum { algorithm, register: Self::initial(algorithm) }
+        let poly = match algorithm {
+            ChecksumAlgorithm::Crc32 => CRC32_POLY,
+            ChecksumAlgorithm::Crc64Nvme => CRC64_NVME_POLY,
+        };
+        Checksum { algorithm, register: Self::initial(algorithm), tables: slicing_tables(poly) }
     }
 
     fn initial(algorithm: ChecksumAlgorithm) -> u64 {
@@ -229,8 +219,8 @@ impl Checksum {
     /// Feeds `data` (the next bytes of the input).
     pub fn update(&mut self, data: &[u8]) {
         self.register = match self.algorithm {
-            ChecksumAlgorithm::Crc32 => u64::from(crc32_feed(self.register as u32, data)),
-            ChecksumAlgorithm::Crc64Nvme => crc64_feed(self.register, data),
+            ChecksumAlgorithm::Crc32 => u64::from(crc32_feed(&self.tables, self.register as u32, data)),
+            ChecksumAlgorithm::Crc64Nvme => crc64_feed(&self.tables, self.register, data),
         };
     }
 
@@ -371,17 +361,19 @@ mod tests {
     #[test]
     fn every_length_and_alignment_matches_bytewise() {
         let data: Vec<u8> = (0..300u32).map(|i| (i.wrapping_mul(97) ^ (i >> 3)) as u8).collect();
+        let t32 = slicing_tables(CRC32_POLY);
+        let t64 = slicing_tables(CRC64_NVME_POLY);
         let bytewise32 = |d: &[u8]| {
             let mut c = !0u32;
             for &b in d {
-                c = (c >> 8) ^ CRC32_TABLES[0][((c ^ u32::from(b)) & 0xFF) as usize];
+                c = (c >> 8) ^ t32[0][((c ^ u32::from(b)) & 0xFF) as usize] as u32;
             }
             !c
         };
         let bytewise64 = |d: &[u8]| {
             let mut c = !0u64;
             for &b in d {
-                c = (c >> 8) ^ CRC64_NVME_TABLES[0][((c ^ u64::from(b)) & 0xFF) as usize];
+                c = (c >> 8) ^ t64[0][((c ^ u64::from(b)) & 0xFF) as usize];
             }
             !c
         };
