@@ -137,13 +137,13 @@ async function allValid(checks) {
   }
 }
 
-/** Each `CognitoAuth`'s validated config, for the storage entry (js/storage.js). */
-const configs = new WeakMap();
-
-/** The config `auth` was made with (checked by the wasm), or undefined for anything else. */
-export function configOf(auth) {
-  return configs.get(auth);
-}
+/**
+ * Requests a lost answer cannot make unrepeatable, tried again after a 5xx or a network failure
+ * (with GETs: the JWKS): a sign-in's start (a new SRP challenge each time), refreshes (user-pool
+ * API or token endpoint; a rotating client's grace period covers a refresh token rotated by a
+ * lost answer), reads and revocations.
+ */
+const SAFE = /\.(InitiateAuth|GetTokensFromRefreshToken|GetUser|RevokeToken|GlobalSignOut)$|grant_type=refresh_token/;
 
 const EVENTS = ['signedIn', 'signedOut', 'tokenRefreshed', 'refreshFailed'];
 
@@ -188,7 +188,6 @@ export class CognitoAuth {
       throw named('InvalidConfig', 'config: is not plain JSON data');
     }
     this.#w = guard(() => create(text));
-    configs.set(this, JSON.parse(text));
     // The config is valid: these fields are the checked ones.
     this.#store = openStore(config.storage);
     const prefix = 'cognito-wasm.' + config.userPoolId + '.' + config.clientId + '.';
@@ -250,9 +249,6 @@ export class CognitoAuth {
       action = JSON.parse(this.#w.start(op, text, Date.now()));
     } catch (e) {
       return Promise.reject(fix(e));
-    }
-    if (action.join !== undefined) {
-      return this.#flows.get(action.join) ?? Promise.reject(named('InternalError', 'cognito-wasm lost a refresh in flight (please report it)'));
     }
     return this.#drive(action);
   }
@@ -347,6 +343,11 @@ export class CognitoAuth {
     for (;;) {
       this.#apply(action);
       if (action.error) throw fromWasm(action.error);
+      // The result is that of a refresh in flight: at the start of getTokens, or once stored
+      // tokens were checked (concurrent calls each check them, then join the first refresh).
+      if (action.join !== undefined) {
+        return this.#flows.get(action.join) ?? Promise.reject(named('InternalError', 'cognito-wasm lost a refresh in flight (please report it)'));
+      }
       // A refresh (at the start of getTokens, or once stored tokens were checked): the rest of
       // the operation runs under the refresh lock, joinable under this flow id.
       if (action.lock) return this.#track(action.flow, this.#locked(action.flow));
@@ -361,23 +362,35 @@ export class CognitoAuth {
       }
       const send = action.send;
       if (!send) return action.done;
-      let status = 0;
-      let body;
-      let date;
-      try {
-        const res = await fetch(send.url, {
-          method: send.method,
-          headers: send.headers,
-          body: send.method === 'GET' ? undefined : send.body,
-          // Cognito needs no cookies; never send the app's.
-          credentials: 'omit',
-        });
-        body = await res.text();
-        status = res.status;
-        // The servers' clock, where CORS lets us read it (Cognito's JSON APIs expose it).
-        date = res.headers.get('date') ?? undefined;
-      } catch (e) {
-        body = 'request to ' + send.url + ' failed: ' + (e instanceof Error ? e.message : String(e));
+      let status, body, date;
+      // AWS standard retries, under the wasm (`resume` sees the last answer only): at most 3
+      // tries, full-jitter exponential backoff. Throttling (429, TooManyRequestsException) says
+      // the request was not processed: every request is tried again. A 5xx or a network failure
+      // may come after the request was processed: only requests that are safe to repeat (SAFE)
+      // are tried again; others — RespondToAuthChallenge, whose Session is single-use, a code's
+      // exchange or confirmation, a password change, a sign-up — fail at once, and a failed
+      // challenge answer stays open for the app to send again (SECURITY.md, "Retries").
+      for (let i = 1; ; i++) {
+        status = 0;
+        date = undefined;
+        try {
+          const res = await fetch(send.url, {
+            method: send.method,
+            headers: send.headers,
+            body: send.method === 'GET' ? undefined : send.body,
+            // Cognito needs no cookies; never send the app's.
+            credentials: 'omit',
+          });
+          body = await res.text();
+          status = res.status;
+          // The servers' clock, where CORS lets us read it (Cognito's JSON APIs expose it).
+          date = res.headers.get('date') ?? undefined;
+        } catch (e) {
+          body = 'request to ' + send.url + ' failed: ' + (e instanceof Error ? e.message : String(e));
+        }
+        const throttled = status === 429 || (status === 400 && body.includes('TooManyRequestsException'));
+        if (i === 3 || !(throttled || ((!status || status > 499) && (send.method === 'GET' || SAFE.test(send.headers['X-Amz-Target'] ?? send.body))))) break;
+        await new Promise((r) => setTimeout(r, Math.random() * (throttled ? 500 : 100) * 2 ** i));
       }
       try {
         action = JSON.parse(this.#w.resume(action.flow, status, body, date, Date.now()));
