@@ -5,8 +5,27 @@
 // presented for a user, nor one user's for another), GetCredentialsForIdentity the credentials
 // (kept in storage, with their owner). They are refreshed ahead of expiry, once per origin at a
 // time (a Web Lock per identity pool, like the token refresh), and dropped on sign-out.
-import { configOf, named, openStore, write } from './auth.js';
+import { CognitoAuth as Auth, named, openStore, write } from './auth.js';
 import { call, callJson, errorFrom } from './wasm-storage.js';
+
+/** Each storage-entry CognitoAuth's config (checked by the wasm when it was made). */
+const configs = new WeakMap();
+
+/** The config `auth` was made with, or undefined for anything but a storage-entry CognitoAuth. */
+export function configOf(auth) {
+  return configs.get(auth);
+}
+
+/**
+ * The storage entry's CognitoAuth: the same class, remembering its config for
+ * IdentityCredentials and S3Bucket (kept out of the `cognito-wasm` entry, which needs none of it).
+ */
+export class CognitoAuth extends Auth {
+  constructor(config) {
+    super(config);
+    configs.set(this, JSON.parse(JSON.stringify(config)));
+  }
+}
 
 /** Each IdentityCredentials' storage kind, for the S3Bucket that uses it (upload records). */
 export const storageOf = new WeakMap();
@@ -43,7 +62,7 @@ export class IdentityCredentials {
    */
   constructor(auth, options = {}) {
     const config = configOf(auth);
-    if (!config) throw named('InvalidParameter', 'auth: expected a CognitoAuth');
+    if (!config) throw named('InvalidParameter', "auth: expected a CognitoAuth from 'cognito-wasm/storage'");
     const poolId = options.identityPoolId ?? config.identityPoolId;
     if (typeof poolId !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d:[0-9a-f-]{36}$/.test(poolId)) {
       throw named('InvalidConfig', `identityPoolId: expected "<region>:<uuid>" in the options or the CognitoAuth config, got ${JSON.stringify(poolId)}`);

@@ -2,10 +2,10 @@
 // `{ getCredentials() }`), with AWS's standard retry behaviour: up to `attempts` tries, full-jitter
 // exponential backoff for throttling, 5xx and network errors (never for refusals), the clock
 // corrected from S3's answer on RequestTimeTooSkewed, and fresh credentials on ExpiredToken.
-import { configOf, named, openStore } from './auth.js';
+import { named, openStore } from './auth.js';
 import { call, callJson, errorFrom, queryValue } from './wasm-storage.js';
 import { SigV4Signer } from './signer.js';
-import { storageOf } from './credentials.js';
+import { configOf, storageOf } from './credentials.js';
 import { exchange, sleep } from './transport.js';
 import { Upload } from './upload.js';
 

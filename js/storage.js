@@ -11,8 +11,8 @@ import { bind } from './auth.js';
 import { loadWasm } from './load.js';
 import { bindStorage } from './wasm-storage.js';
 
-export { CognitoAuth, CognitoError, isCognitoError } from './auth.js';
-export { IdentityCredentials } from './credentials.js';
+export { CognitoError, isCognitoError } from './auth.js';
+export { CognitoAuth, IdentityCredentials } from './credentials.js';
 export { S3Bucket } from './s3.js';
 export { SigV4Signer } from './signer.js';
 

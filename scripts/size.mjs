@@ -12,7 +12,8 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { buildSync } from 'esbuild';
 
-const PKG = 'pkg';
+// PKG_DIR: measure another build of the package (OUT=... scripts/build.sh).
+const PKG = process.env.PKG_DIR ?? 'pkg';
 const BUDGET_FILE = 'scripts/size-budget.json';
 const TOLERANCE = 0.01;
 /** The project's goals (KiB brotli), from the README. */
