@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 
-.PHONY: setup build size test demo bench-srp emulator fuzz
+.PHONY: setup build size test demo bench bench-srp emulator fuzz
 
 ## setup: install what is missing (Chromium, Firefox ESR + geckodriver, WebKitGTK's driver + Xvfb,
 ## wasm32 target, wasm-bindgen CLI, npm dev tools)
@@ -33,7 +33,12 @@ fuzz:
 demo: setup
 	@scripts/demo.sh
 
-## bench-srp: SRP sign-in math, Amplify v6 vs JS BigInt vs cognito-wasm, in headless Chromium
+## bench: cognito-wasm against the incumbents (size, SRP CPU, SigV4, 100 MiB uploads, cold start),
+## one run in headless Chromium; writes bench/RESULTS.md, bench/charts/ and the README's table
+bench: build
+	@scripts/bench.sh
+
+## bench-srp: the SRP part of make bench alone (Amplify v6 vs JS BigInt vs cognito-wasm), printed
 bench-srp: setup
 	@scripts/bench-srp.sh
 

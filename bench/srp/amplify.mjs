@@ -1,11 +1,11 @@
 // Amplify v6's own SRP client math, taken from @aws-amplify/auth's published dist files (the
 // code its signIn runs for USER_SRP_AUTH → PASSWORD_VERIFIER), bundled by esbuild.
-import AuthenticationHelper from './node_modules/@aws-amplify/auth/dist/esm/providers/cognito/utils/srp/AuthenticationHelper/AuthenticationHelper.mjs';
-import BigInteger from './node_modules/@aws-amplify/auth/dist/esm/providers/cognito/utils/srp/BigInteger/BigInteger.mjs';
-import { calculateA } from './node_modules/@aws-amplify/auth/dist/esm/providers/cognito/utils/srp/calculate/calculateA.mjs';
-import { INIT_N } from './node_modules/@aws-amplify/auth/dist/esm/providers/cognito/utils/srp/constants.mjs';
-import { getAuthenticationHelper } from './node_modules/@aws-amplify/auth/dist/esm/providers/cognito/utils/srp/getAuthenticationHelper.mjs';
-import { getSignatureString } from './node_modules/@aws-amplify/auth/dist/esm/providers/cognito/utils/srp/getSignatureString.mjs';
+import AuthenticationHelper from '../node_modules/@aws-amplify/auth/dist/esm/providers/cognito/utils/srp/AuthenticationHelper/AuthenticationHelper.mjs';
+import BigInteger from '../node_modules/@aws-amplify/auth/dist/esm/providers/cognito/utils/srp/BigInteger/BigInteger.mjs';
+import { calculateA } from '../node_modules/@aws-amplify/auth/dist/esm/providers/cognito/utils/srp/calculate/calculateA.mjs';
+import { INIT_N } from '../node_modules/@aws-amplify/auth/dist/esm/providers/cognito/utils/srp/constants.mjs';
+import { getAuthenticationHelper } from '../node_modules/@aws-amplify/auth/dist/esm/providers/cognito/utils/srp/getAuthenticationHelper.mjs';
+import { getSignatureString } from '../node_modules/@aws-amplify/auth/dist/esm/providers/cognito/utils/srp/getSignatureString.mjs';
 
 /** Amplify's helper with its own random 1024-bit a (what signIn does), A included. */
 export const amplifyRandomHelper = (poolName) => getAuthenticationHelper(poolName);

@@ -3,15 +3,15 @@
 import { amplifyHelper, amplifyRandomHelper, amplifyA, amplifyClaim, bigintClient, bigintA, bigintClaim } from './libs.js';
 import init, { SrpBench, benchKernel } from './pkg/cognito_wasm.js';
 
-const RUNS = 30;
-const WARMUP = 3;
+// Runs and warm-up calls per implementation: ?runs=N&warmup=M (the smoke run uses 1 and 0).
+const query = new URLSearchParams(location.search);
+const RUNS = Number(query.get('runs') ?? 30);
+const WARMUP = Number(query.get('warmup') ?? 3);
 // A fixed 256-bit a (the size cognito-wasm draws) so BigInt and wasm can be compared exactly.
 const A256 = 'c7e1f6a05b3d2e4f8a9b0c1d2e3f405162738495a6b7c8d9eaf0b1c2d3e4f5a6';
 
-const stats = (times) => {
-  const s = [...times].sort((x, y) => x - y);
-  return { best: s[0], median: (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2, runs: s.length };
-};
+/** The samples themselves; bench/srp/run.mjs summarizes them (median, min, max). */
+const stats = (times) => times;
 
 /**
  * Times each named function RUNS times (after WARMUP untimed calls), round-robin — one call of
@@ -94,7 +94,10 @@ async function main() {
   });
 
   // Kernel speed: one Montgomery square / product (3072-bit, in the dispatching kernel).
-  const kernel = async (id) => (await time(() => benchKernel(id, 200))).median / 200;
+  const kernel = async (id) => {
+    const t = [...(await time(() => benchKernel(id, 200)))].sort((x, y) => x - y);
+    return t[t.length >> 1] / 200;
+  };
   out.kernel = { square: await kernel(0), product: await kernel(1), squarePortable: await kernel(2), productPortable: await kernel(3) };
   out.userAgent = navigator.userAgent;
   wasm1024.free();
