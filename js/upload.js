@@ -168,12 +168,9 @@ export class Upload {
 
   async #putObject(key) {
     const { checksum, contentType, meta } = this.#opts;
-    let body = this.#src.slice(0, this.#src.size);
+    const body = this.#src.slice(0, this.#src.size);
     const headers = { 'content-type': contentType, ...meta };
-    if (checksum) {
-      body = await bytesOf(body);
-      headers['x-amz-checksum-' + checksum.toLowerCase()] = checksumOf(checksum, body);
-    }
+    if (checksum) headers['x-amz-checksum-' + checksum.toLowerCase()] = checksumOf(checksum, await bytesOf(body));
     const { header } = await this.#send('PutObject', {
       method: 'PUT', fullKey: key, headers, body, attempts: PART_ATTEMPTS,
       onProgress: (loaded) => this.#progress(loaded),
@@ -298,12 +295,13 @@ export class Upload {
       for (let n = todo.shift(); n !== undefined && !this.#fatal; n = todo.shift()) {
         const start = (n - 1) * partSize;
         const end = Math.min(start + partSize, this.#src.size);
-        let body = this.#src.slice(start, end);
+        // The slice goes to the network as it is (a Blob's bytes are not held in the JS heap);
+        // a checksum reads it once, and those bytes are dropped before the part is sent.
+        const body = this.#src.slice(start, end);
         const headers = {};
         let crc;
         if (checksum) {
-          body = await bytesOf(body);
-          crc = checksumOf(checksum, body);
+          crc = checksumOf(checksum, await bytesOf(body));
           headers['x-amz-checksum-' + checksum.toLowerCase()] = crc;
         }
         const { header } = await this.#send('UploadPart', {
