@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make fuzz: runs each differential target (tests/differential_<target>.rs: the hand-written JSON
-# reader, base64/hex, JWT decoding and Montgomery arithmetic against their oracle crates) for about
+# reader, base64/hex, JWT decoding, Montgomery arithmetic, CRC32/CRC64NVME and the S3 XML reader
+# against their oracle crates) for about
 # FUZZ_SECONDS (default 60) with fresh random seeds, and prints per property and per target the
 # cases run and the minutes spent. PROPTEST_CASES, when set, caps the cases of each property.
 #
@@ -15,7 +16,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export FUZZ_SECONDS=${FUZZ_SECONDS:-60}
-targets=(${FUZZ_TARGETS:-json encoding jwt montgomery})
+targets=(${FUZZ_TARGETS:-json encoding jwt montgomery checksum s3_xml})
 profile=(--profile fuzz --config 'profile.fuzz.inherits="dev"' --config 'profile.fuzz.opt-level=3'
   --config 'profile.fuzz.debug=false' --config 'profile.fuzz.incremental=false')
 
