@@ -210,6 +210,9 @@ pub struct Session {
     last_flow: u32,
     /// The flow of the refresh in progress, which other `getTokens` calls join.
     refreshing: Option<u32>,
+    /// The flow checking stored tokens' signatures (the JWKS fetch, then Web Crypto), which
+    /// other `getTokens` calls join: a thousand calls on a restored session make one check.
+    checking_stored: Option<u32>,
     /// After refreshes failed for the network: the next one is not tried before `retry_at_ms`
     /// while the tokens are valid; `backoff_ms` doubles with each failure (1 s to 60 s).
     retry_at_ms: i64,
@@ -252,6 +255,7 @@ impl Session {
             in_flight: Vec::new(),
             last_flow: 0,
             refreshing: None,
+            checking_stored: None,
             retry_at_ms: 0,
             backoff_ms: 0,
             generation: 0,
@@ -527,6 +531,7 @@ impl Session {
         // A refresh in flight ends as `NotSignedIn` (its generation is gone); later calls must
         // not join it.
         self.refreshing = None;
+        self.checking_stored = None;
         self.open = None;
         self.store = Some(StoreWrite::Remove);
         self.tokens.take()

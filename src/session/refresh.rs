@@ -27,9 +27,17 @@ impl Session {
     pub(super) fn get_tokens(&mut self, force: bool) -> Result<Next> {
         let current = self.tokens.as_ref().ok_or_else(not_signed_in)?;
         if !self.tokens_verified && self.cfg.verify_signatures {
-            // Read from storage (at start-up, or written by another tab): checked first.
+            // Read from storage (at start-up, or written by another tab): checked first, once:
+            // calls meanwhile join the check (and what follows it, a refresh if due).
+            if let (Some(flow), false) = (self.checking_stored, force) {
+                return Ok(Next::Join(flow));
+            }
             let stored = current.clone();
-            return Ok(self.accept(stored, Then::Stored { force }));
+            let next = self.accept(stored, Then::Stored { force });
+            if let Next::Send { flow, .. } | Next::Verify { flow, .. } = &next {
+                self.checking_stored = Some(*flow);
+            }
+            return Ok(next);
         }
         let backing_off = self.now_ms < self.retry_at_ms && self.now_ms < current.expires_at_ms;
         if !force && (!current.refresh_due(self.now_ms, self.margin_ms()) || backing_off) {

@@ -1369,3 +1369,26 @@ fn alg_none_an_unknown_key_and_an_unreachable_jwks() {
     let _ = &mut s;
     env.done();
 }
+
+#[test]
+fn concurrent_calls_on_a_restored_session_share_one_check_of_the_stored_tokens() {
+    let mut env = Env::new();
+    env.answer("InitiateAuth", 200, &tokens_body(Some("rt-1"), "sub-1"))
+        .answer("/us-east-1_AbC123/.well-known/jwks.json", 200, JWKS);
+    let mut s = env.session(VERIFY);
+    env.run(&mut s, Op::SignIn, Some(PASSWORD_SIGN_IN)).unwrap();
+    // A page load: the stored tokens are checked on first use, once for every caller.
+    let mut reloaded = env.session(VERIFY);
+    let first = reloaded.start(Op::GetTokens, None, env.now);
+    let Next::Send { flow, .. } = first.next else { panic!("expected the JWKS fetch, got {:?}", first.next) };
+    for _ in 0..3 {
+        assert_eq!(reloaded.start(Op::GetTokens, None, env.now).next, Next::Join(flow));
+    }
+    // A forced refresh does not join a check: it starts its own.
+    assert!(!matches!(reloaded.start(Op::GetTokens, Some(r#"{"forceRefresh":true}"#), env.now).next, Next::Join(_)));
+    env.answer("/us-east-1_AbC123/.well-known/jwks.json", 200, JWKS);
+    let tokens = env.drive(&mut reloaded, first).unwrap();
+    assert!(tokens.contains("idToken"));
+    // Checked: later calls are answered at once, nothing to join.
+    assert_eq!(env.run(&mut reloaded, Op::GetTokens, None).unwrap(), tokens);
+}

@@ -148,6 +148,7 @@ impl Session {
                 Next::Done(app)
             }
             Then::Stored { force } => {
+                self.checking_stored = None;
                 if self.tokens.as_ref() == Some(&set) {
                     self.tokens_verified = true;
                 }
@@ -171,6 +172,7 @@ impl Session {
                 self.refresh_failed(current, force, e)
             }
             Then::Stored { .. } => {
+                self.checking_stored = None;
                 // Stored tokens that are not the pool's end the session; a failure to fetch the
                 // keys (offline) keeps it, still unchecked, for the next call to try again.
                 let verdict = matches!(e.code, ErrorCode::TokenVerificationFailed | ErrorCode::InvalidToken);
