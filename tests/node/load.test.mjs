@@ -216,6 +216,9 @@ for (const [client, op, label] of [[CLIENT, 'InitiateAuth', 'InitiateAuth REFRES
       const counters = await admin('GET', '/__admin/counters');
       const spent = Object.fromEntries(Object.entries(counters).map(([k, v]) => [k, v - (before[k] ?? 0)]).filter(([, v]) => v));
       console.log(`1,000 getTokens() (${label}): requests ${JSON.stringify(spent)}`);
+      // The restored tokens are checked once for all 1,000 calls: at most one JWKS fetch.
+      const jwks = Object.entries(spent).filter(([k]) => k.includes('jwks')).reduce((n, [, v]) => n + v, 0);
+      assert.ok(jwks <= 1, `one check of the stored tokens, not one per call: ${JSON.stringify(spent)}`);
     } finally {
       await close();
     }
