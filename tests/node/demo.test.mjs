@@ -14,7 +14,7 @@ import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
-import { launchChromium } from './support.mjs';
+import { admin, launchChromium } from './support.mjs';
 import { serve } from '../../www/serve.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -83,20 +83,8 @@ after(async () => {
   }
 });
 
-async function admin(method, path, body) {
-  const res = await fetch(EMU + path, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  assert.ok(res.ok, `${method} ${path}: ${res.status} ${text}`);
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
+/** The admin API of this test's own emulator (the demo seed). */
+const demoAdmin = (method, path, body) => admin(method, path, body, EMU);
 
 /** A new browser context (own storage) and page on the demo; `problems` collects page errors,
  * console errors and CSP violations, which no test expects. */
@@ -337,14 +325,14 @@ test('sign in, upload two photos, see them, reload and stay signed in, delete on
 
 test('cancel: an upload held up at S3 is cancelled from its row', async () => {
   const username = `cancel-${process.pid}`;
-  await admin('POST', '/__admin/users', { username, password: 'Passw0rd!', attributes: { email: `${username}@example.com`, name: 'Cancel Tester' } });
+  await demoAdmin('POST', '/__admin/users', { username, password: 'Passw0rd!', attributes: { email: `${username}@example.com`, name: 'Cancel Tester' } });
   const { context, page, problems } = await openDemo({ width: 420, height: 860 });
   try {
     await signIn(page, username, 'Passw0rd!');
     await page.waitForSelector('#welcome', { state: 'visible' });
     await page.waitForSelector('#gallery-empty', { state: 'visible' });
     // The next PutObject waits 60 s at the emulator: long enough to be cancelled by hand.
-    const { ids } = await admin('POST', '/__admin/faults', { target: 'PutObject', kind: 'latency', latency_ms: 60_000, count: 1 });
+    const { ids } = await demoAdmin('POST', '/__admin/faults', { target: 'PutObject', kind: 'latency', latency_ms: 60_000, count: 1 });
     try {
       await page.setInputFiles('#file-input', [{ name: 'slow.png', mimeType: 'image/png', buffer: png(64, 48, [200, 80, 60], [250, 220, 120]) }]);
       await page.waitForSelector('#upload-list .upload[data-state="uploading"] button');
@@ -356,7 +344,7 @@ test('cancel: an upload held up at S3 is cancelled from its row', async () => {
       assert.match(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), /^Remove slow\.png/, 'focus stays on the row');
       await shot(page, '10-mobile-cancelled');
     } finally {
-      await admin('DELETE', `/__admin/faults/${ids[0]}`).catch(() => {});
+      await demoAdmin('DELETE', `/__admin/faults/${ids[0]}`).catch(() => {});
     }
     await signOut(page);
     assert.deepEqual(problems, []);
@@ -382,10 +370,10 @@ test('TOTP MFA: the code step, a wrong code named, the right one signs in', asyn
     await shot(page, '12-mfa-wrong-code');
 
     // A code with at least 5 s to live (the emulator's clock), so it is still good when sent.
-    let totp = await admin('GET', `/__admin/totp?secret=${TOTP_SECRET}`);
+    let totp = await demoAdmin('GET', `/__admin/totp?secret=${TOTP_SECRET}`);
     while (totp.valid_for_seconds < 5 || totp.code === '000000') {
       await new Promise((r) => setTimeout(r, 1000));
-      totp = await admin('GET', `/__admin/totp?secret=${TOTP_SECRET}`);
+      totp = await demoAdmin('GET', `/__admin/totp?secret=${TOTP_SECRET}`);
     }
     await page.fill('#challenge-code', totp.code);
     await page.click('#challenge-submit');
@@ -420,7 +408,7 @@ test('sign up, confirm with the emailed code, and be signed in', async () => {
     await page.waitForSelector('#confirm-form', { state: 'visible' });
     assert.match(await page.textContent('#confirm-text'), /We sent a confirmation code to \S+/);
     await shot(page, '15-confirm-code');
-    const { code } = await admin('GET', `/__admin/codes?username=${username}`);
+    const { code } = await demoAdmin('GET', `/__admin/codes?username=${username}`);
     await page.fill('#confirm-code', code);
     await page.click('#confirm-submit');
     await page.waitForSelector('#welcome', { state: 'visible' });

@@ -9,7 +9,7 @@
 // runs files one at a time on a two-core machine; elsewhere use --test-concurrency=1).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { EMULATOR, servePages, launchChromium, makeUser, counter } from './support.mjs';
+import { EMULATOR, admin, servePages, launchChromium, makeUser, counter } from './support.mjs';
 
 const POOL = 'us-east-1_TestPool1';
 const CLIENT = 'testclient0000000000000001';
@@ -49,13 +49,6 @@ after(async () => {
   await browser?.close();
   await server?.close();
 });
-
-async function admin(method, path, body) {
-  const res = await fetch(EMULATOR + path, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  assert.ok(res.ok, `${method} ${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
 
 /** A page in a fresh context with the storage entry ready, and `window.auth` for `client`. */
 async function openPage(client = CLIENT, extra = {}) {

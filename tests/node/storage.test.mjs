@@ -5,7 +5,7 @@
 //   scripts/build.sh && scripts/with-emulator.sh node --test tests/node/storage.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { EMULATOR, servePages, launchChromium, makeUser, counter } from './support.mjs';
+import { EMULATOR, admin, servePages, launchChromium, makeUser, counter } from './support.mjs';
 
 const POOL = 'us-east-1_TestPool1';
 const CLIENT = 'testclient0000000000000001';
@@ -69,13 +69,6 @@ after(async () => {
   await admin('DELETE', '/__admin/faults');
   await admin('POST', '/__admin/clock', { skew_seconds: 0 });
 });
-
-async function admin(method, path, body) {
-  const res = await fetch(EMULATOR + path, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  assert.ok(res.ok, `${method} ${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
 
 /** A fresh page (own context: own storage) with the SDK ready. */
 async function openPage() {

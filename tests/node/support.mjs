@@ -58,6 +58,26 @@ export async function makeUser(pool, prefix, attributes = {}) {
   return { username, password };
 }
 
+/**
+ * One call of the emulator's admin API (`/__admin/...`), at `base` (default: the test emulator);
+ * fails the test unless it succeeds. Resolves to the answer's JSON (its text if not JSON; null
+ * when empty).
+ */
+export async function admin(method, path, body, base = EMULATOR) {
+  const res = await fetch(base + path, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  assert.ok(res.ok, `${method} ${path}: ${res.status} ${text}`);
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return text;
+  }
+}
+
 /** How many requests of `op` the emulator has answered (e.g. `InitiateAuth`, `/oauth2/token`). */
 export async function counter(op) {
   return (await (await fetch(`${EMULATOR}/__admin/counters`)).json())[op] ?? 0;

@@ -1,16 +1,7 @@
 //! The timestamps in S3's XML answers (`LastModified`, `Initiated`, an error's `ServerTime`):
 //! ISO 8601 in UTC, `2009-10-12T17:50:30.000Z` (fraction optional), as ms since the Unix epoch.
 
-/// Days from 1970-01-01 to the civil date (Howard Hinnant's days-from-civil algorithm).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let y = year - i64::from(month <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
+use crate::core::time::days_from_civil;
 
 /// `YYYY-MM-DDTHH:MM:SS[.fraction]Z` as ms since the Unix epoch (the fraction truncated to
 /// milliseconds); `None` for anything else.
