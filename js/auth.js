@@ -69,6 +69,15 @@ export function fix(e) {
   return named('InternalError', 'cognito-wasm failed with a non-Error value: ' + String(e), e);
 }
 
+/**
+ * The delay before try `attempt + 1` of an AWS call (AWS standard retries: full jitter, base
+ * 100 ms, 500 ms when throttled, capped at 20 s). Shared by the user-pool driver here and the
+ * storage entry's identity-pool and S3 calls.
+ */
+export function backoff(attempt, throttled) {
+  return Math.random() * Math.min(20_000, (throttled ? 500 : 100) * 2 ** attempt);
+}
+
 export function guard(f) {
   try {
     return f();
@@ -390,7 +399,7 @@ export class CognitoAuth {
         }
         const throttled = status === 429 || (status === 400 && body.includes('TooManyRequestsException'));
         if (i === 3 || !(throttled || ((!status || status > 499) && (send.method === 'GET' || SAFE.test(send.headers['X-Amz-Target'] ?? send.body))))) break;
-        await new Promise((r) => setTimeout(r, Math.random() * (throttled ? 500 : 100) * 2 ** i));
+        await new Promise((r) => setTimeout(r, backoff(i, throttled)));
       }
       try {
         action = JSON.parse(this.#w.resume(action.flow, status, body, date, Date.now()));

@@ -5,8 +5,9 @@
 // presented for a user, nor one user's for another), GetCredentialsForIdentity the credentials
 // (kept in storage, with their owner). They are refreshed ahead of expiry, once per origin at a
 // time (a Web Lock per identity pool, like the token refresh), and dropped on sign-out.
-import { CognitoAuth as Auth, named, openStore, write } from './auth.js';
+import { CognitoAuth as Auth, backoff, named, openStore, write } from './auth.js';
 import { call, callJson, errorFrom } from './wasm-storage.js';
+import { sleep } from './transport.js';
 
 /** Each storage-entry CognitoAuth's config (checked by the wasm when it was made). */
 const configs = new WeakMap();
@@ -31,9 +32,6 @@ export class CognitoAuth extends Auth {
 export const storageOf = new WeakMap();
 
 const GUEST = 'guest';
-
-/** Sleeps `ms`. */
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Whether credentials expiring at `expiration` (ms) should be renewed at `now`: within 5 minutes
  * of expiry, or half their lifetime for short-lived ones. */
@@ -208,7 +206,7 @@ export class IdentityCredentials {
       const answer = callJson((w) => w.identityAnswer(op, status, body));
       if (!answer.error) return answer;
       if (answer.error.retry !== 'backoff' || attempt >= 2) throw errorFrom(answer.error);
-      await sleep(Math.random() * Math.min(20_000, 100 * 2 ** (attempt + 1)));
+      await sleep(backoff(attempt + 1, answer.error.name === 'TooManyRequestsException' || status === 429));
     }
   }
 }

@@ -2,17 +2,12 @@
 // `{ getCredentials() }`), with AWS's standard retry behaviour: up to `attempts` tries, full-jitter
 // exponential backoff for throttling, 5xx and network errors (never for refusals), the clock
 // corrected from S3's answer on RequestTimeTooSkewed, and fresh credentials on ExpiredToken.
-import { named, openStore } from './auth.js';
+import { backoff, named, openStore } from './auth.js';
 import { call, callJson, errorFrom, queryValue } from './wasm-storage.js';
 import { SigV4Signer } from './signer.js';
 import { configOf, storageOf } from './credentials.js';
 import { exchange, sleep } from './transport.js';
 import { Upload } from './upload.js';
-
-/** The delay before try `attempt + 1` (AWS standard mode: full jitter, capped at 20 s). */
-function backoff(attempt, throttled) {
-  return Math.random() * Math.min(20_000, (throttled ? 500 : 100) * 2 ** attempt);
-}
 
 const THROTTLED = new Set(['SlowDown', 'Throttling', 'ThrottlingException', 'RequestLimitExceeded', 'TooManyRequestsException']);
 
